@@ -1,0 +1,13 @@
+"""Many Hands: the Python package the course notebooks import.
+
+Modules:
+- ``data``: load the course datasets, validated against ``datasets/datapackage.json``;
+  look up references.
+- ``charts``: the shared plotly template (colour-blind-safe palette, titles, units, source line).
+- ``feedback``: checks for learners' answers that explain what is wrong without revealing the answer.
+- ``claims``: the claim sorter's model (pure functions) for lesson 00.
+- ``stance``: the learner's "where do you stand" record, kept in a small local file.
+- ``widgets``: thin ipywidgets + plotly views over the models.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,188 @@
+"""Course datasets: loading with validation, and the reference list.
+
+Every CSV in ``datasets/`` is a resource of the Frictionless data package
+``datasets/datapackage.json``.  Its Table Schema (types, required fields, allowed
+values, keys) is checked by the ``frictionless`` library, the reference
+implementation of the Data Package standard, before pandas reads the file.  We
+chose frictionless over pandera because the schema then lives beside the data in
+a standard, language-neutral file that a historian can read and other tools can
+check, instead of inside Python code.
+
+Every resource names its sources, and every ``source_id`` in a table points into
+``datasets/references.json`` (CSL-JSON).  ``tests/test_data.py`` fails on a
+dangling or missing source.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("MANYHANDS_DATA", PACKAGE_DIR.parent / "datasets"))
+DATAPACKAGE = DATA_DIR / "datapackage.json"
+REFERENCES = DATA_DIR / "references.json"
+
+# Table Schema types -> pandas dtypes used when reading a validated CSV.
+_PANDAS_TYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "year": "Int64",
+}
+
+
+class DataError(Exception):
+    """A dataset is missing, unknown or does not match its schema."""
+
+
+@lru_cache(maxsize=1)
+def descriptor() -> dict:
+    """The data package descriptor (datapackage.json) as a dict."""
+    try:
+        return json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(
+            f"The course data package was not found at {DATAPACKAGE}. "
+            "Run the notebooks from a checkout of the course with the 'manyhands' package "
+            "installed (see the README)."
+        ) from None
+
+
+def resource_names() -> list[str]:
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def resource(name: str) -> dict:
+    """The descriptor of one resource, with a clear error for an unknown name."""
+    for res in descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    raise DataError(
+        f"There is no dataset called {name!r}. The course datasets are: "
+        + ", ".join(resource_names())
+    )
+
+
+@lru_cache(maxsize=1)
+def _frictionless_package():
+    from frictionless import Package  # imported here: only validation needs it
+
+    return Package(str(DATAPACKAGE))
+
+
+def _validation_errors(name: str) -> list[str]:
+    report = _frictionless_package().get_resource(name).validate()
+    if report.valid:
+        return []
+    errors = []
+    for task in report.tasks:
+        for err in task.errors:
+            errors.append(err.message)
+    return errors
+
+
+@lru_cache(maxsize=None)
+def _validated(name: str, mtime_ns: int) -> bool:
+    errors = _validation_errors(name)
+    if errors:
+        shown = "\n  - ".join(errors[:10])
+        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise DataError(f"Dataset {name!r} does not match its schema:\n  - {shown}{more}")
+    return True
+
+
+def validate(name: str) -> None:
+    """Validate one resource against its schema; raise DataError listing the problems."""
+    res = resource(name)
+    path = DATA_DIR / res["path"]
+    if not path.exists():
+        raise DataError(f"Dataset {name!r} should be at {path}, but that file is missing.")
+    _validated(name, path.stat().st_mtime_ns)
+
+
+def validate_all() -> None:
+    for name in resource_names():
+        validate(name)
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load a course dataset as a pandas DataFrame, after validating it against its schema.
+
+    Column types follow the schema (text as ``string``, whole numbers as nullable ``Int64``).
+    The result is a fresh copy: changing it never changes the data on disk or another
+    notebook's copy.
+    """
+    if not isinstance(name, str):
+        raise DataError(f"load() takes the name of a dataset as text, e.g. load('comment_sentences'), not {type(name).__name__}.")
+    validate(name)
+    res = resource(name)
+    dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in res["schema"]["fields"]}
+    frame = pd.read_csv(DATA_DIR / res["path"], dtype=dtypes, keep_default_na=False, na_values=[""])
+    frame.attrs["source"] = source_line(name)
+    return frame
+
+
+@lru_cache(maxsize=1)
+def references() -> dict[str, dict]:
+    """The course reference list: CSL-JSON items keyed by id."""
+    items = json.loads(REFERENCES.read_text(encoding="utf-8"))
+    return {item["id"]: item for item in items}
+
+
+def _authors(item: dict) -> str:
+    people = item.get("author") or item.get("editor") or []
+    names = [p.get("family") or p.get("literal", "") for p in people]
+    if not names:
+        return "Anonymous"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{names[0]} et al."
+
+
+def year(item: dict) -> int | None:
+    parts = item.get("issued", {}).get("date-parts") or [[None]]
+    return parts[0][0]
+
+
+def cite(source_id: str, locator: str | None = None) -> str:
+    """A short citation, e.g. ``Thompson 1980, p. 905``, for a reference id."""
+    try:
+        item = references()[source_id]
+    except KeyError:
+        raise DataError(f"{source_id!r} is not in the course reference list (datasets/references.json).") from None
+    text = f"{_authors(item)} {year(item) or 'n.d.'}"
+    return f"{text}, {locator}" if locator else text
+
+
+def full_reference(source_id: str) -> str:
+    """A full reference in author-date style for the reading lists."""
+    item = references()[source_id]
+    parts = [f"{_authors(item)} ({year(item) or 'n.d.'}). {item.get('title', '')}."]
+    container = item.get("container-title")
+    if container:
+        vol = item.get("volume")
+        issue = item.get("issue")
+        pages = item.get("page")
+        parts.append(" " + container + (f" {vol}" if vol else "") + (f"({issue})" if issue else "") + (f": {pages}" if pages else "") + ".")
+    publisher = item.get("publisher")
+    if publisher:
+        place = item.get("publisher-place")
+        parts.append(f" {place + ': ' if place else ''}{publisher}.")
+    if item.get("URL"):
+        parts.append(f" {item['URL']}")
+    return "".join(parts)
+
+
+def source_line(name: str) -> str:
+    """The 'Source: …' caption for a dataset, built from its resource's sources."""
+    res = resource(name)
+    cites = [cite(s["id"], s.get("locator")) for s in res.get("sources", []) if "id" in s]
+    return "Source: " + "; ".join(cites) if cites else "Source: see datasets/datapackage.json"

@@ -1,0 +1,207 @@
+"""Thin interactive views: ipywidgets controls wired to the pure models, drawing into plotly FigureWidgets.
+
+Each widget exposes ``controls`` (the ipywidgets a learner moves), ``figure`` (the FigureWidget,
+updated in place) and ``view`` (the box that is displayed).  Tests set control values and read
+the figure; learners can do the same in code.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import charts, claims, stance
+
+
+class _Displayable:
+    view: w.Widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.view._repr_mimebundle_(**kwargs)
+
+
+class ClaimSorter(_Displayable):
+    """Tag each sentence of the two comments; see the tally change and compare with the course key."""
+
+    def __init__(self, sentences: pd.DataFrame, source: str):
+        self.sentences = sentences.reset_index(drop=True)
+        self.controls: dict[str, w.ToggleButtons] = {}
+        rows = []
+        current = None
+        for row in self.sentences.itertuples(index=False):
+            if row.comment != current:
+                current = row.comment
+                rows.append(w.HTML(f"<h4 style='margin:0.8em 0 0.2em'>Comment {html.escape(str(row.comment))}</h4>"))
+            toggle = w.ToggleButtons(
+                options=[(k.capitalize(), k) for k in claims.CLAIM_TYPES],
+                value=None,
+                description=str(row.sentence_id),
+                style={"button_width": "92px", "description_width": "40px"},
+                tooltips=[claims.DEFINITIONS[k] for k in claims.CLAIM_TYPES],
+            )
+            toggle.add_class("mh-claim-toggle")
+            toggle.observe(self._on_change, names="value")
+            self.controls[str(row.sentence_id)] = toggle
+            rows.append(w.HTML(f"<div style='margin-left:44px'>“{html.escape(str(row.text))}”</div>"))
+            rows.append(toggle)
+
+        self.figure = charts.figure_widget(
+            title="Your tags so far, by comment",
+            x_title="Kind of claim",
+            y_title="Number of sentences",
+            source=source,
+            height=380,
+        )
+        categories = [*claims.CLAIM_TYPES, "not tagged"]
+        for comment, colour, pattern in (("A", charts.PALETTE[0], ""), ("B", charts.PALETTE[1], "/")):
+            self.figure.add_bar(
+                name=f"Comment {comment}", x=categories, y=[0] * len(categories),
+                marker=dict(color=colour, pattern_shape=pattern),
+            )
+        self.figure.update_yaxes(rangemode="tozero", dtick=1)
+        self.compare_button = w.Button(description="Compare with the key", icon="check", button_style="info")
+        self.compare_button.on_click(lambda _b: self.compare())
+        self.result = w.HTML("")
+        self.result.add_class("mh-claim-result")
+        self.view = w.VBox([*rows, self.figure, self.compare_button, self.result])
+        self._redraw()
+
+    @property
+    def tags(self) -> dict[str, str | None]:
+        return {sid: toggle.value for sid, toggle in self.controls.items()}
+
+    def _on_change(self, _change=None):
+        self._redraw()
+
+    def _redraw(self):
+        table = claims.count_tags(self.tags, self.sentences)
+        with self.figure.batch_update():
+            for trace, comment in zip(self.figure.data, ("A", "B")):
+                trace.y = table.loc[comment].tolist() if comment in table.index else [0] * len(trace.x)
+
+    def compare(self) -> pd.DataFrame:
+        """Compare the tags with the key and show the key's reasoning for each sentence."""
+        comparison = claims.compare_tags(self.tags, self.sentences)
+        summary = claims.agreement(comparison)
+        marks = {"agrees": "✔ agrees", "defensible": "≈ defensible", "differs": "✘ differs", "not tagged": "– not tagged"}
+        items = "".join(
+            f"<tr><td>{r.sentence_id}</td><td>{html.escape(r.your_tag or '—')}</td><td>{r.key_type}</td>"
+            f"<td>{marks[r.verdict]}</td><td>{html.escape(claims.EVIDENCE_TYPES[r.evidence_key])}</td>"
+            f"<td>{html.escape(r.rationale)}</td></tr>"
+            for r in comparison.itertuples(index=False)
+        )
+        self.result.value = (
+            f"<p><b>{summary['agrees']} agree, {summary['defensible']} defensible, {summary['differs']} differ, "
+            f"{summary['not tagged']} not tagged.</b> Where you differ, read the reasoning: the key is an argument, "
+            "not an oracle, and you may disagree with it for good reasons.</p>"
+            "<table><tr><th>Sentence</th><th>You</th><th>Key</th><th>Verdict</th><th>Evidence that would test it</th>"
+            f"<th>Why</th></tr>{items}</table>"
+        )
+        return comparison
+
+
+class StanceScale(_Displayable):
+    """Where do you stand between "the leader decides" and "the system decides"? Saved locally."""
+
+    def __init__(self, lesson: str, path=None):
+        self.lesson = lesson
+        self.path = path
+        records, message = stance.load_history(path)
+        self.history = records
+        start = stance.latest(records, lesson)
+        self.slider = w.IntSlider(
+            value=5 if start is None else start, min=stance.SCALE_MIN, max=stance.SCALE_MAX, step=1,
+            description="Your position", style={"description_width": "110px"}, layout=w.Layout(width="520px"),
+            continuous_update=True,
+        )
+        self.slider.add_class("mh-stance-slider")
+        self.save_button = w.Button(description="Save my position", icon="save")
+        self.save_button.on_click(lambda _b: self.save())
+        self.status = w.HTML(f"<i>{html.escape(message)}</i>")
+        self.controls = {"position": self.slider}
+        self.figure = charts.figure_widget(
+            title="Where you stand",
+            x_title="0 = the leader decides … 10 = the system decides (position on the course scale)",
+            y_title="",
+            source="Source: your own answers, saved on this computer",
+            height=260,
+        )
+        self.figure.update_yaxes(visible=False, range=[-1, 1])
+        self.figure.update_xaxes(range=[-0.5, 10.5], dtick=1)
+        self.figure.update_layout(margin=dict(b=120))
+        self.figure.add_scatter(
+            name="saved earlier", x=[r["value"] for r in records], y=[0] * len(records), mode="markers",
+            marker=dict(symbol="circle-open", size=14, color=charts.PALETTE[6]),
+            text=[f"lesson {r['lesson']}, {r['saved_at']}" for r in records], hoverinfo="text",
+        )
+        self.figure.add_scatter(
+            name="now", x=[self.slider.value], y=[0], mode="markers+text", text=[stance.describe(self.slider.value)],
+            textposition="top center", marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
+        )
+        self.slider.observe(self._on_change, names="value")
+        self.view = w.VBox([
+            w.HTML(f"<small>0: {html.escape(stance.POLES[0])}<br>10: {html.escape(stance.POLES[10])}</small>"),
+            self.slider, self.figure, w.HBox([self.save_button, self.status]),
+        ])
+
+    def _on_change(self, change):
+        with self.figure.batch_update():
+            self.figure.data[1].x = [change["new"]]
+            self.figure.data[1].text = [stance.describe(change["new"])]
+
+    def save(self) -> dict:
+        try:
+            entry = stance.save_stance(self.lesson, self.slider.value, self.path)
+        except OSError as exc:
+            self.status.value = f"<b>Could not save</b> ({html.escape(str(exc))}). Note your position ({self.slider.value}) by hand."
+            return {}
+        self.history.append(entry)
+        self.status.value = f"Saved: {entry['value']} ({html.escape(stance.describe(entry['value']))}) for lesson {entry['lesson']}."
+        return entry
+
+
+class DebateMap(_Displayable):
+    """The historiography as a timeline of key works; pick a debate to bring it forward."""
+
+    def __init__(self, works: pd.DataFrame, source: str):
+        self.works = works.reset_index(drop=True)
+        debates = list(dict.fromkeys(self.works["debate"]))
+        self.dropdown = w.Dropdown(options=["all debates", *debates], value="all debates", description="Show")
+        self.dropdown.add_class("mh-debate-dropdown")
+        self.controls = {"debate": self.dropdown}
+        self.figure = charts.figure_widget(
+            title="Key works in the debates this course follows",
+            x_title="Year of first publication",
+            y_title="Debate",
+            source=source,
+            height=460,
+        )
+        positions = list(dict.fromkeys(self.works["position"]))
+        for i, position in enumerate(positions):
+            part = self.works[self.works["position"] == position]
+            self.figure.add_scatter(
+                name=position, x=part["year"].tolist(), y=part["debate"].tolist(), mode="markers",
+                marker=dict(size=13, color=charts.PALETTE[i % len(charts.PALETTE)], symbol=charts.SYMBOLS[i % len(charts.SYMBOLS)],
+                            line=dict(width=1, color="#222")),
+                text=(part["short_citation"] + ": " + part["title"]).tolist(), hoverinfo="text+x",
+            )
+        self.figure.update_layout(legend=dict(orientation="h", y=-0.32, x=0), margin=dict(l=230, b=170))
+        self.figure.layout.annotations[0].y = -0.5
+        self.dropdown.observe(self._on_change, names="value")
+        self.view = w.VBox([self.dropdown, self.figure])
+
+    def _on_change(self, change):
+        chosen = change["new"]
+        with self.figure.batch_update():
+            for trace in self.figure.data:
+                if chosen == "all debates":
+                    trace.marker.opacity = 1.0
+                    trace.selectedpoints = None
+                else:
+                    trace.selectedpoints = [i for i, d in enumerate(trace.y) if d == chosen]
+                    trace.selected = dict(marker=dict(opacity=1.0))
+                    trace.unselected = dict(marker=dict(opacity=0.15))
+

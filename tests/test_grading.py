@@ -1,0 +1,149 @@
+"""The nbgrader pipeline proves its own tests: solutions get full marks, the blank release gets zero,
+every plausible wrong answer gets zero on its question (hidden tests catch the hard-coded ones),
+feedback is generated for every submission and the exported grades are the expected ones.
+Everything here runs the real nbgrader commands on a scratch copy of the course root."""
+
+from __future__ import annotations
+
+import csv
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import harness
+
+pytestmark = pytest.mark.nbgrader
+
+CASES = [(a, n) for a in harness.assignments() for n in harness.notebooks(a)]
+WRONG = harness.load_wrong_answers()
+
+
+def _wrong_sets(assignment, notebook):
+    """Submission k holds the k-th wrong answer of every question that has one."""
+    questions = WRONG[assignment][notebook]
+    depth = max(len(q["wrong"]) for q in questions.values())
+    subs = []
+    for k in range(depth):
+        answers = {cell: q["wrong"][k] for cell, q in questions.items() if k < len(q["wrong"])}
+        subs.append(answers)
+    return subs
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Release, submit (solution, blank, wrong answers), autograde, feedback and export, once per module."""
+    course = harness.Course(tmp_path_factory.mktemp("course"))
+    expected = {}
+    for assignment, notebook in CASES:
+        course.release(assignment)
+        release = course.release_nb(assignment, notebook)
+        source = course.source_nb(assignment, notebook)
+        solved = harness.solved(release, source)
+        course.submit("solution", assignment, notebook, solved)
+        course.submit("blank", assignment, notebook, release)
+        # each wrong submission is the solution with some answers replaced by wrong ones
+        for k, answers in enumerate(_wrong_sets(assignment, notebook), start=1):
+            nb = harness.with_answers(solved, {cell: a["code"] for cell, a in answers.items()})
+            course.submit(f"wrong{k}", assignment, notebook, nb)
+            expected[(assignment, notebook, f"wrong{k}")] = answers
+    for assignment in {a for a, _ in CASES}:
+        course.autograde(assignment)
+        course.run("generate_feedback", assignment, "--force")
+    course.run("export", "--to", str(course.root / "grades.csv"))
+    return course, expected
+
+
+@pytest.mark.parametrize("assignment,notebook", CASES)
+def test_solution_gets_full_marks(graded, assignment, notebook):
+    course, _ = graded
+    scores = course.scores(assignment, notebook, "solution")
+    maxima = course.max_scores(assignment, notebook)
+    assert scores, "no autograded cells found"
+    for cell, score in scores.items():
+        assert score == maxima[cell], f"{assignment}/{notebook}: the solution scores {score}/{maxima[cell]} on {cell}"
+
+
+@pytest.mark.parametrize("assignment,notebook", CASES)
+def test_blank_release_gets_zero(graded, assignment, notebook):
+    course, _ = graded
+    scores = course.scores(assignment, notebook, "blank")
+    assert scores and all(s == 0 for s in scores.values()), f"the blank release scores {scores}"
+
+
+@pytest.mark.parametrize("assignment,notebook", CASES)
+def test_every_autograded_question_has_two_wrong_answers(assignment, notebook):
+    source = nbformat.read(harness.SOURCE / assignment / f"{notebook}.ipynb", as_version=4)
+    tests = {harness.nbgrader_meta(c)["grade_id"] for c in source.cells
+             if harness.nbgrader_meta(c).get("grade") and c.cell_type == "code"}
+    covered = {q["tests"] for q in WRONG[assignment][notebook].values() if len(q["wrong"]) >= 2}
+    assert tests <= covered, f"test cells without two wrong answers: {sorted(tests - covered)}"
+
+
+@pytest.mark.parametrize("assignment,notebook", CASES)
+def test_wrong_answers_score_zero(graded, assignment, notebook):
+    course, expected = graded
+    questions = WRONG[assignment][notebook]
+    checked = 0
+    for (a, n, student), answers in expected.items():
+        if (a, n) != (assignment, notebook):
+            continue
+        scores = course.scores(a, n, student)
+        for cell, wrong in answers.items():
+            test_cell = questions[cell]["tests"]
+            assert scores[test_cell] == 0, f"wrong answer ({wrong['why']}) scored {scores[test_cell]} on {test_cell}"
+            checked += 1
+    assert checked >= 2 * len(questions)
+
+
+@pytest.mark.parametrize("assignment,notebook", CASES)
+def test_hidden_tests_are_what_catch_hard_coding(assignment, notebook, tmp_path):
+    """Run the learner's own release (visible checks only): answers marked caught_by: hidden must pass
+    there, so the hidden tests are the ones that catch them; caught_by: visible must already fail."""
+    release = nbformat.read(harness.ROOT / "exercises" / assignment / f"{notebook}.ipynb", as_version=4)
+    release = harness.solved(release, nbformat.read(harness.SOURCE / assignment / f"{notebook}.ipynb", as_version=4))
+    questions = WRONG[assignment][notebook]
+    for answers in _wrong_sets(assignment, notebook):
+        nb = harness.with_answers(release, {cell: a["code"] for cell, a in answers.items()})
+        NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+        by_id = {harness.nbgrader_meta(c).get("grade_id"): c for c in nb.cells}
+        for cell, wrong in answers.items():
+            outputs = by_id[questions[cell]["tests"]].outputs
+            failed = any(o.output_type == "error" for o in outputs)
+            if wrong["caught_by"] == "hidden":
+                assert not failed, f"{wrong['why']}: expected to pass the visible checks, got {outputs}"
+            else:
+                assert failed, f"{wrong['why']}: the visible checks should already fail"
+                error = next(o for o in outputs if o.output_type == "error")
+                assert error.ename == "AnswerError", f"{wrong['why']}: failed with {error.ename}, not a teaching message"
+
+
+def test_feedback_for_every_submission(graded):
+    course, expected = graded
+    students = {"solution", "blank", *{s for (_, _, s) in expected}}
+    for assignment, notebook in CASES:
+        for student in students:
+            html = course.root / "feedback" / student / assignment / f"{notebook}.html"
+            assert html.exists(), f"no feedback for {student}"
+            text = html.read_text(encoding="utf-8")
+            assert "Score:" in text or "score" in text.lower()
+        # feedback never shows the instructor's hidden tests or the model answer
+        blank = (course.root / "feedback" / "blank" / assignment / f"{notebook}.html").read_text(encoding="utf-8")
+        assert "BEGIN HIDDEN TESTS" not in blank and "Model answer" not in blank
+
+
+def test_export_has_expected_scores(graded):
+    course, expected = graded
+    rows = list(csv.DictReader((course.root / "grades.csv").open()))
+    by_student = {}
+    for row in rows:
+        by_student.setdefault(row["student_id"], 0.0)
+        by_student[row["student_id"]] += float(row["score"])
+    for assignment, notebook in CASES:
+        auto_max = sum(v for k, v in course.max_scores(assignment, notebook).items() if k.endswith("_tests"))
+        assert by_student["solution"] == pytest.approx(auto_max)
+        assert by_student["blank"] == 0
+        for (a, n, student) in expected:
+            if (a, n) == (assignment, notebook):
+                wrong_points = sum(course.max_scores(a, n)[WRONG[a][n][cell]["tests"]] for cell in expected[(a, n, student)])
+                assert by_student[student] == pytest.approx(auto_max - wrong_points), student
