@@ -36,7 +36,8 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(CURDIR) lessons/00_two_comments.ipynb
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(CURDIR) \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) lessons/00_two_comments.ipynb
 
 test: setup browser
 	$(BIN)/python -m pytest

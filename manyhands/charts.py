@@ -38,13 +38,17 @@ class ChartError(ValueError):
     """A chart is missing its title, axis units or source."""
 
 
-def style(fig, *, title: str, x_title: str, y_title: str, source: str, height: int = 420):
+def style(fig, *, title: str, x_title: str, y_title: str | None, source: str, height: int = 420):
     """Apply the course template and the required labels to a figure, in place, and return it.
 
     Every course chart must have a title, both axis titles (with units where the axis measures
     something) and a source line; an empty one raises ChartError so the omission is caught in tests.
+    ``y_title=None`` says the chart is one-dimensional: its y axis is hidden.
     """
-    for label, value in (("title", title), ("x_title", x_title), ("y_title", y_title), ("source", source)):
+    labels = [("title", title), ("x_title", x_title), ("source", source)]
+    if y_title is not None:
+        labels.append(("y_title", y_title))
+    for label, value in labels:
         if not isinstance(value, str) or not value.strip():
             raise ChartError(f"A course chart needs a non-empty {label}.")
     fig.update_layout(
@@ -54,6 +58,8 @@ def style(fig, *, title: str, x_title: str, y_title: str, source: str, height: i
         yaxis_title_text=y_title,
         height=height,
     )
+    if y_title is None:
+        fig.update_yaxes(visible=False)
     fig.add_annotation(
         text=source if source.lower().startswith("source") else f"Source: {source}",
         xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", yanchor="top",

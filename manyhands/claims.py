@@ -75,7 +75,7 @@ def compare_tags(tags: Mapping[str, str | None], sentences: pd.DataFrame) -> pd.
     rows = []
     for row in sentences.itertuples(index=False):
         mine = tags.get(row.sentence_id)
-        also = [k for k in str(row.also_defensible or "").split(";") if k]
+        also = row.also_defensible.split(";") if isinstance(row.also_defensible, str) else []
         if mine is None:
             verdict = "not tagged"
         elif mine == row.key_type:

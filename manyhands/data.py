@@ -185,4 +185,8 @@ def source_line(name: str) -> str:
     """The 'Source: …' caption for a dataset, built from its resource's sources."""
     res = resource(name)
     cites = [cite(s["id"], s.get("locator")) for s in res.get("sources", []) if "id" in s]
-    return "Source: " + "; ".join(cites) if cites else "Source: see datasets/datapackage.json"
+    if not cites:
+        return "Source: see datasets/datapackage.json"
+    if len(cites) > 4:  # a caption must stay one line: name the span and where the full list is
+        return f"Source: {len(cites)} works, {cites[0]} to {cites[-1]}; full references in datasets/references.json"
+    return "Source: " + "; ".join(cites)

@@ -13,7 +13,13 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, claims, stance
+from . import charts, claims, data, stance
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(html.escape(text), width))
 
 
 class _Displayable:
@@ -39,7 +45,7 @@ class ClaimSorter(_Displayable):
                 options=[(k.capitalize(), k) for k in claims.CLAIM_TYPES],
                 value=None,
                 description=str(row.sentence_id),
-                style={"button_width": "92px", "description_width": "40px"},
+                style={"button_width": "112px", "description_width": "40px"},
                 tooltips=[claims.DEFINITIONS[k] for k in claims.CLAIM_TYPES],
             )
             toggle.add_class("mh-claim-toggle")
@@ -125,11 +131,11 @@ class StanceScale(_Displayable):
         self.figure = charts.figure_widget(
             title="Where you stand",
             x_title="0 = the leader decides … 10 = the system decides (position on the course scale)",
-            y_title="",
+            y_title=None,
             source="Source: your own answers, saved on this computer",
             height=260,
         )
-        self.figure.update_yaxes(visible=False, range=[-1, 1])
+        self.figure.update_yaxes(range=[-1, 1])
         self.figure.update_xaxes(range=[-0.5, 10.5], dtick=1)
         self.figure.update_layout(margin=dict(b=120))
         self.figure.add_scatter(
@@ -164,7 +170,7 @@ class StanceScale(_Displayable):
 
 
 class DebateMap(_Displayable):
-    """The historiography as a timeline of key works; pick a debate to bring it forward."""
+    """The historiography as a timeline of key works, coloured by emphasis; pick a debate to bring it forward."""
 
     def __init__(self, works: pd.DataFrame, source: str):
         self.works = works.reset_index(drop=True)
@@ -179,17 +185,24 @@ class DebateMap(_Displayable):
             source=source,
             height=460,
         )
-        positions = list(dict.fromkeys(self.works["position"]))
-        for i, position in enumerate(positions):
-            part = self.works[self.works["position"] == position]
+        refs = data.references()
+        hover = [
+            f"<b>{data.cite(sid)}</b>, <i>{html.escape(refs[sid]['title'])}</i><br>{_wrap(summary)}"
+            for sid, summary in zip(self.works["source_id"], self.works["summary"])
+        ]
+        self.works = self.works.assign(hover=hover)
+        for i, emphasis in enumerate(dict.fromkeys(self.works["emphasis"])):
+            part = self.works[self.works["emphasis"] == emphasis]
             self.figure.add_scatter(
-                name=position, x=part["year"].tolist(), y=part["debate"].tolist(), mode="markers",
+                name=emphasis, x=part["year_published"].tolist(), y=part["debate"].tolist(), mode="markers",
                 marker=dict(size=13, color=charts.PALETTE[i % len(charts.PALETTE)], symbol=charts.SYMBOLS[i % len(charts.SYMBOLS)],
                             line=dict(width=1, color="#222")),
-                text=(part["short_citation"] + ": " + part["title"]).tolist(), hoverinfo="text+x",
+                text=part["hover"].tolist(), hoverinfo="text",
             )
-        self.figure.update_layout(legend=dict(orientation="h", y=-0.32, x=0), margin=dict(l=230, b=170))
-        self.figure.layout.annotations[0].y = -0.5
+        self.figure.update_layout(
+            legend=dict(title_text="Weight of explanation on", orientation="v", x=1.02, y=1, xanchor="left"),
+            margin=dict(l=230, r=20, b=110),
+        )
         self.dropdown.observe(self._on_change, names="value")
         self.view = w.VBox([self.dropdown, self.figure])
 

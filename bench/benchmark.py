@@ -1,0 +1,133 @@
+"""Benchmark figures for Many Hands (prints numbers; asserts nothing).
+
+    python bench/benchmark.py [--runs 3] [--install]
+
+- seconds to execute each lesson top to bottom in a fresh kernel (median of --runs);
+- seconds for the first code cell of each lesson (imports + validated data load: what "opening" costs);
+- milliseconds for one widget update, model and figure together (median of 50 moves per control);
+- seconds to autograde one submission with nbgrader (a class of 5 identical submissions, divided by 5);
+- size of the virtual environment, and with --install the time to build a fresh one from requirements.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def lesson_times(runs: int) -> None:
+    print("Lessons, fresh kernel each run (median of %d):" % runs)
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        totals, firsts = [], []
+        for _ in range(runs):
+            nb = nbformat.read(path, as_version=4)
+            client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            with client.setup_kernel():
+                kernel_ready = time.perf_counter()
+                first_code = True
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)
+                    if cell.cell_type == "code" and first_code:
+                        firsts.append(time.perf_counter() - kernel_ready)
+                        first_code = False
+            totals.append(time.perf_counter() - start)
+        print(f"  {path.name}: {statistics.median(totals):.2f} s to run all cells "
+              f"(kernel start included); first code cell {statistics.median(firsts):.2f} s")
+
+
+def widget_times(moves: int = 50) -> None:
+    from manyhands import data, widgets
+
+    sentences = data.load("comment_sentences")
+    works = data.load("historiography")
+    print(f"Widget updates, model + FigureWidget (median of {moves}):")
+
+    sorter = widgets.ClaimSorter(sentences, source="Source: bench")
+    kinds = ["empirical", "interpretive", "normative", "rhetorical"]
+    samples = []
+    for i in range(moves):
+        toggle = sorter.controls["A02"]
+        start = time.perf_counter()
+        toggle.value = kinds[i % 4]
+        samples.append(time.perf_counter() - start)
+    print(f"  claim sorter, one tag: {statistics.median(samples) * 1000:.1f} ms")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scale = widgets.StanceScale("00", path=Path(tmp) / "s.json")
+        samples = []
+        for i in range(moves):
+            start = time.perf_counter()
+            scale.controls["position"].value = i % 11
+            samples.append(time.perf_counter() - start)
+        print(f"  stance slider, one step: {statistics.median(samples) * 1000:.1f} ms")
+
+    debates = widgets.DebateMap(works, source="Source: bench")
+    options = list(debates.controls["debate"].options)
+    samples = []
+    for i in range(moves):
+        start = time.perf_counter()
+        debates.controls["debate"].value = options[(i + 1) % len(options)]
+        samples.append(time.perf_counter() - start)
+    print(f"  debate map, one choice: {statistics.median(samples) * 1000:.1f} ms")
+
+
+def autograde_time(students: int = 5) -> None:
+    import harness
+
+    with tempfile.TemporaryDirectory() as tmp:
+        course = harness.Course(Path(tmp))
+        for assignment in harness.assignments():
+            course.release(assignment)
+            for notebook in harness.notebooks(assignment):
+                solved = harness.solved(course.release_nb(assignment, notebook), course.source_nb(assignment, notebook))
+                for i in range(students):
+                    course.submit(f"learner{i}", assignment, notebook, solved)
+            start = time.perf_counter()
+            course.autograde(assignment)
+            elapsed = time.perf_counter() - start
+            print(f"Autograde {assignment}: {elapsed:.1f} s for {students} submissions, {elapsed / students:.2f} s each (serial nbgrader)")
+
+
+def env_size(install: bool) -> None:
+    venv = Path(sys.prefix)
+    size = subprocess.run(["du", "-sm", str(venv)], capture_output=True, text=True).stdout.split()[0]
+    print(f"Environment: {venv} is {size} MB")
+    if install:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "venv", f"{tmp}/v"], check=True)
+            subprocess.run([f"{tmp}/v/bin/pip", "install", "-q", "-r", str(ROOT / "requirements.txt")], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            elapsed = time.perf_counter() - start
+            size = subprocess.run(["du", "-sm", f"{tmp}/v"], capture_output=True, text=True).stdout.split()[0]
+        print(f"Fresh install from requirements.txt (pip cache as it is on this machine): {elapsed:.0f} s, {size} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--install", action="store_true", help="also time a fresh pip install (about a minute)")
+    args = parser.parse_args()
+    os.environ.setdefault("MANYHANDS_HOME", tempfile.mkdtemp(prefix="manyhands-bench-"))
+    lesson_times(args.runs)
+    widget_times()
+    autograde_time()
+    env_size(args.install)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""A real browser: JupyterLab served on 127.0.0.1, Debian's chromium driven by Playwright.
+
+Lesson 00 is opened and run; the test finds the widgets and the plotly charts rendered, moves the
+controls and reads the charts' data from plotly.js in the page to see each change. Screenshots go
+to test-output/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+TOKEN = "manyhands-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a copy of the lessons (autosave must never write outputs into the repository)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run the README's test command (`make test`), which installs it")
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "lessons", work / "lessons")
+    home = work / "home"
+    port = _free_port()
+    env = dict(os.environ, MANYHANDS_HOME=str(home), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"))
+    log = open(work / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not start: " + (work / "lab.log").read_text()[-2000:])
+    yield base, home
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield pg
+        browser.close()
+
+
+JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
+    title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
+    data: (gd.data || []).map(t => ({x: t.x, y: t.y, selectedpoints: t.selectedpoints === undefined ? null : t.selectedpoints}))
+}))"""
+
+
+def _figure(page, title: str) -> dict:
+    figs = [f for f in page.evaluate(JS_FIGURES) if f["title"] == title]
+    assert figs, f"no rendered plotly chart titled {title!r}"
+    return figs[0]
+
+
+def _wait_for(page, predicate, what: str, timeout: float = 30.0):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except AssertionError as exc:
+            last = exc
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out waiting for {what}: {last}")
+
+
+def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, output_dir):
+    base, home = lab
+    shots = output_dir / "browser"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base}/lab/tree/lessons/00_two_comments.ipynb?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel", timeout=60_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+    # the three widgets and their plotly charts render
+    page.wait_for_selector(".mh-claim-toggle", timeout=90_000)
+    _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= 3, "three plotly charts")
+    page.wait_for_selector(".mh-debate-dropdown select", timeout=30_000)
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+    page.screenshot(path=str(shots / "lesson00_loaded.png"), full_page=False)
+
+    # 1. claim sorter: tag sentence A02 as normative; the tally for comment A moves from 0 to 1
+    before = _figure(page, "Your tags so far, by comment")["data"][0]
+    cats = before["x"]
+    assert before["y"][cats.index("normative")] == 0
+    toggle = page.locator(".mh-claim-toggle").filter(has=page.locator("label", has_text="A02"))
+    toggle.scroll_into_view_if_needed()
+    toggle.get_by_role("button", name="Normative").click()
+    _wait_for(page, lambda: _figure(page, "Your tags so far, by comment")["data"][0]["y"][cats.index("normative")] == 1,
+              "the claim tally to count the new tag")
+    after = _figure(page, "Your tags so far, by comment")["data"][0]
+    assert after["y"][cats.index("not tagged")] == before["y"][cats.index("not tagged")] - 1
+    page.screenshot(path=str(shots / "lesson00_claim_sorter.png"))
+
+    # the compare button shows the key's reasoning
+    page.get_by_role("button", name="Compare with the key").click()
+    page.wait_for_selector(".mh-claim-result table", timeout=15_000)
+    assert "1 agree" in page.locator(".mh-claim-result").inner_text()
+
+    # 2. stance slider: one step right moves the marker from 5 to 6; saving writes the learner's file
+    assert _figure(page, "Where you stand")["data"][1]["x"] == [5]
+    handle = page.locator(".mh-stance-slider .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker to move")
+    page.get_by_role("button", name="Save my position").click()
+    _wait_for(page, lambda: (home / "stance.json").exists(), "the position to be saved")
+    saved = json.loads((home / "stance.json").read_text())
+    assert saved["records"][-1] == {**saved["records"][-1], "lesson": "00", "value": 6}
+    page.screenshot(path=str(shots / "lesson00_stance.png"))
+
+    # 3. debate map: choosing the famine debate selects exactly its works
+    page.locator(".mh-debate-dropdown select").select_option("The famine of 1932–33")
+    _wait_for(page, lambda: sum(len(t["selectedpoints"] or []) for t in _figure(page, "Key works in the debates this course follows")["data"]) == 3,
+              "the famine debate's works to be highlighted")
+    page.locator(".mh-debate-dropdown").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson00_debate_map.png"))
+    assert errors == 0, "the lesson wrote to stderr while running"

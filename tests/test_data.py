@@ -1,0 +1,136 @@
+"""The data package: every resource validates with frictionless, every source resolves, and the
+relations the sources state hold."""
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from manyhands import data
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_COMMENTS = ROOT.parent / "shared" / "sources" / "two_comments.md"
+
+
+def test_every_resource_validates():
+    data.validate_all()
+
+
+@pytest.mark.parametrize("name", data.resource_names())
+def test_resources_have_schema_sources_and_licence(name):
+    res = data.resource(name)
+    assert res.get("title") and res.get("description")
+    assert res["schema"]["fields"], "no schema"
+    assert res.get("sources"), f"{name} names no source"
+    assert data.descriptor()["licenses"]
+
+
+def test_every_source_id_resolves():
+    refs = data.references()
+    dangling = []
+    for name in data.resource_names():
+        res = data.resource(name)
+        dangling += [s["id"] for s in res.get("sources", []) if s.get("id") not in refs]
+        frame = data.load(name)
+        if "source_id" in frame.columns:
+            assert frame["source_id"].notna().all(), f"{name}: a row without source_id"
+            dangling += [s for s in frame["source_id"] if s not in refs]
+            declared = {s["id"] for s in res["sources"]}
+            assert set(frame["source_id"]) <= declared, f"{name}: rows cite sources the resource does not declare"
+    assert not dangling, f"sources missing from references.json: {sorted(set(dangling))}"
+
+
+def test_references_are_complete_csl():
+    for ref_id, item in data.references().items():
+        assert item.get("title"), ref_id
+        assert item.get("author") or item.get("editor"), ref_id
+        assert item.get("type"), ref_id
+        if ref_id != "two_comments":
+            assert data.year(item), f"{ref_id} has no year"
+            assert item.get("publisher") or item.get("container-title") or item.get("URL"), f"{ref_id}: where was it published?"
+
+
+def test_lessons_cite_only_known_references():
+    import nbformat
+
+    refs = data.references()
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        cited = nbformat.read(path, as_version=4).metadata["manyhands"]["references"]
+        assert cited, path.name
+        assert set(cited) <= set(refs), f"{path.name} cites unknown references {set(cited) - set(refs)}"
+
+
+def test_load_is_typed_and_a_fresh_copy():
+    first = data.load("comment_sentences")
+    assert str(first["paragraph"].dtype) == "Int64"
+    first.loc[0, "text"] = "changed"
+    assert data.load("comment_sentences").loc[0, "text"] != "changed"
+    assert first.attrs["source"].startswith("Source:")
+
+
+def test_bad_names_give_clear_errors():
+    with pytest.raises(data.DataError, match="no dataset called 'nope'.*comment_sentences"):
+        data.load("nope")
+    with pytest.raises(data.DataError, match="name of a dataset as text"):
+        data.load(3)
+    with pytest.raises(data.DataError, match="not in the course reference list"):
+        data.cite("nobody2000")
+
+
+def test_a_broken_csv_is_rejected(tmp_path, monkeypatch):
+    """The validation is real: a cell outside its enum fails with frictionless's message."""
+    import shutil
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(data.DATA_DIR, copy)
+    csv = copy / "comment_sentences.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("A03,A,", "A03,X,", 1), encoding="utf-8")
+    monkeypatch.setattr(data, "DATA_DIR", copy)
+    monkeypatch.setattr(data, "DATAPACKAGE", copy / "datapackage.json")
+    data._frictionless_package.cache_clear()
+    data._validated.cache_clear()
+    try:
+        with pytest.raises(data.DataError, match='(?s)does not match its schema.*"X"'):
+            data.load("comment_sentences")
+    finally:
+        data._frictionless_package.cache_clear()
+        data._validated.cache_clear()
+
+
+def _comment_paragraphs(text):
+    a = text.split("## Comment A (self-described Trotskyist)")[1].split("## Comment B")[0]
+    b = text.split("## Comment B (reply to A)")[1]
+    return {"A": [p.strip() for p in a.strip().split("\n\n")], "B": [p.strip() for p in b.strip().split("\n\n")]}
+
+
+def test_sentences_rebuild_the_comments_verbatim():
+    source = (data.DATA_DIR / "sources" / "two_comments.md").read_text(encoding="utf-8")
+    frame = data.load("comment_sentences")
+    for comment, paragraphs in _comment_paragraphs(source).items():
+        part = frame[frame["comment"] == comment].sort_values("sentence")
+        rebuilt = [" ".join(g["text"]) for _, g in part.groupby("paragraph", sort=True)]
+        assert rebuilt == paragraphs, f"comment {comment} is not reproduced verbatim"
+        assert list(part["sentence"]) == list(range(1, len(part) + 1))
+
+
+@pytest.mark.skipif(not SHARED_COMMENTS.exists(), reason="the course's shared/ folder is not beside this checkout")
+def test_course_copy_of_comments_matches_shared_source():
+    assert (data.DATA_DIR / "sources" / "two_comments.md").read_text(encoding="utf-8") == SHARED_COMMENTS.read_text(encoding="utf-8")
+
+
+def test_historiography_years_match_the_references():
+    works = data.load("historiography")
+    for row in works.itertuples():
+        assert row.year_published == data.year(data.references()[row.source_id]), row.source_id
+    assert works["year_published"].is_monotonic_increasing
+
+
+def test_key_verdict_fields_are_consistent():
+    frame = data.load("comment_sentences")
+    for row in frame.itertuples():
+        also = row.also_defensible.split(";") if isinstance(row.also_defensible, str) else []
+        assert row.key_type not in also, f"{row.sentence_id}: the main kind repeated as an alternative"
+        if row.key_type == "rhetorical":
+            assert row.evidence_key == "none"
