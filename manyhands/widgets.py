@@ -218,3 +218,66 @@ class DebateMap(_Displayable):
                     trace.selected = dict(marker=dict(opacity=1.0))
                     trace.unselected = dict(marker=dict(opacity=0.15))
 
+
+
+class ChainOfCommand(_Displayable):
+    """Reports go up, orders come down: sliders for the chain-of-command model (lesson 01)."""
+
+    def __init__(self, true_value: float = 100.0):
+        from . import chain
+
+        self._chain = chain
+        self.true_value = true_value
+        slider = dict(style={"description_width": "190px"}, layout=w.Layout(width="520px"), continuous_update=True)
+        self.controls = {
+            "levels": w.IntSlider(value=4, min=1, max=chain.MAX_LEVELS, description="Offices between", **slider),
+            "bias": w.FloatSlider(value=0.05, min=-0.2, max=0.5, step=0.01, description="Bias per office", readout_format=".0%", **slider),
+            "penalty": w.FloatSlider(value=0.0, min=0, max=3, step=0.1, description="Fear of bad news", **slider),
+            "noise": w.FloatSlider(value=0.0, min=0, max=0.3, step=0.01, description="Noise per office", readout_format=".0%", **slider),
+            "plan": w.FloatSlider(value=true_value, min=true_value * 0.5, max=true_value * 2, step=1, description="Centre's plan", **slider),
+            "share": w.FloatSlider(value=0.3, min=0.05, max=1.0, step=0.01, description="Share the centre demands", readout_format=".0%", **slider),
+            "amplification": w.FloatSlider(value=0.0, min=0, max=0.3, step=0.01, description="Margin added per office", readout_format=".0%", **slider),
+            "seed": w.IntText(value=0, description="Random seed", style={"description_width": "190px"}),
+        }
+        for name, control in self.controls.items():
+            control.add_class(f"mh-chain-{name}")
+            control.observe(self._on_change, names="value")
+        self.figure = charts.figure_widget(
+            title="What the centre hears, and what it demands",
+            x_title="Level (0 = producers; highest = the centre)",
+            y_title="Quantity (same units as the true value)",
+            source="Source: manyhands.chain model, with the parameters set above (a thought experiment, not data)",
+            height=430,
+        )
+        styles = [("true value", charts.PALETTE[6], "dot", "circle"),
+                  ("reported upwards", charts.PALETTE[0], "solid", "triangle-up"),
+                  ("demanded downwards", charts.PALETTE[5], "dash", "square")]
+        for name, colour, dash, symbol in styles:
+            self.figure.add_scatter(name=name, mode="lines+markers", line=dict(color=colour, dash=dash), marker=dict(symbol=symbol, size=9))
+        self.summary = w.HTML()
+        self.summary.add_class("mh-chain-summary")
+        self.view = w.VBox([*self.controls.values(), self.figure, self.summary])
+        self.result = None
+        self._on_change()
+
+    def params(self) -> dict:
+        values = {k: c.value for k, c in self.controls.items()}
+        return dict(true_value=self.true_value, **values)
+
+    def _on_change(self, _change=None):
+        try:
+            result = self._chain.simulate(**self.params())
+        except self._chain.ChainError as exc:
+            self.summary.value = f"<b>Cannot run the model:</b> {html.escape(str(exc))}"
+            return
+        self.result = result
+        t = result.table
+        with self.figure.batch_update():
+            for trace, y in zip(self.figure.data, ([result.true_value] * len(t), t["reported_up"], t["demanded_down"])):
+                trace.x = t["level"].tolist()
+                trace.y = list(map(float, y))
+        self.summary.value = (
+            f"The centre hears <b>{result.perceived:.1f}</b> where the truth is {result.true_value:.1f} "
+            f"({result.gap:+.0%}). The producers are asked for <b>{result.demand_on_producers:.1f}</b>, "
+            f"{result.demand_share:.0%} of what they really have."
+        )

@@ -83,3 +83,24 @@ def test_debate_map_highlights_the_chosen_debate():
     assert chosen == (works["debate"] == "The famine of 1932–33").sum()
     view.controls["debate"].value = "all debates"
     assert all(t.selectedpoints is None for t in view.figure.data)
+
+
+def test_chain_of_command_sliders_redraw_the_figure():
+    view = widgets.ChainOfCommand()
+    reported = view.figure.data[1]
+    assert len(reported.x) == 5 and reported.y[-1] == pytest.approx(100 * 1.05 ** 4)
+    view.controls["levels"].value = 8
+    assert len(reported.x) == 9 and reported.y[-1] == pytest.approx(100 * 1.05 ** 8)
+    view.controls["bias"].value = 0.0
+    assert reported.y[-1] == pytest.approx(100)
+    view.controls["amplification"].value = 0.1
+    assert view.figure.data[2].y[0] == pytest.approx(0.3 * 100 * 1.1 ** 8)
+    assert "+0%" in view.summary.value
+
+
+def test_chain_of_command_reports_bad_input_instead_of_crashing():
+    view = widgets.ChainOfCommand()
+    before = view.figure.data[1].y
+    view.controls["seed"].value = -3
+    assert "Cannot run the model" in view.summary.value and "seed" in view.summary.value
+    assert view.figure.data[1].y == before
