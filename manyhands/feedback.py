@@ -25,6 +25,10 @@ class AnswerError(AssertionError):
     """A learner's answer is malformed or not yet right; the message explains why."""
 
 
+def _a(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
 def _type_name(value) -> str:
     if value is None:
         return "None (nothing)"
@@ -62,7 +66,7 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         wanted = " or ".join(t.__name__ for t in types)
         hint = f" For example: {example}" if example else ""
-        raise AnswerError(f"`{name}` should be a {wanted}, but it is a {_type_name(value)}.{hint}")
+        raise AnswerError(f"`{name}` should be {_a(wanted)}, but it is {_a(_type_name(value))}.{hint}")
 
 
 def _suggest(word, choices: Iterable[str]) -> str:
@@ -92,7 +96,7 @@ def check_values(answer: dict, expected: type | tuple[type, ...], name: str, hin
     for key, value in answer.items():
         if not isinstance(value, accepted) or (isinstance(value, bool) and bool not in types):
             wanted = " or ".join(t.__name__ for t in types)
-            raise AnswerError(f"`{name}[{key!r}]` should be a {wanted}, but it is {value!r} ({_type_name(value)}). {hint}".rstrip())
+            raise AnswerError(f"`{name}[{key!r}]` should be {_a(wanted)}, but it is {value!r} ({_type_name(value)}). {hint}".rstrip())
 
 
 def check_labels(answer, keys: Iterable[str], allowed: Iterable[str], name: str) -> None:
@@ -161,7 +165,7 @@ def call(func, *args, name: str | None = None, **kwargs):
     """Call a learner's function and turn a crash into a message that says where to look."""
     label = name or getattr(func, "__name__", "your function")
     if not isinstance(func, Callable):
-        raise AnswerError(f"`{label}` should be a function (defined with `def`), but it is a {_type_name(func)}.")
+        raise AnswerError(f"`{label}` should be a function (defined with `def`), but it is {_a(_type_name(func))}.")
     try:
         return func(*args, **kwargs)
     except NotImplementedError:

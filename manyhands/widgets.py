@@ -202,6 +202,7 @@ class DebateMap(_Displayable):
         self.figure.update_layout(
             legend=dict(title_text="Weight of explanation on", orientation="v", x=1.02, y=1, xanchor="left"),
             margin=dict(l=230, r=20, b=110),
+            width=980,
         )
         self.dropdown.observe(self._on_change, names="value")
         self.view = w.VBox([self.dropdown, self.figure])

@@ -151,7 +151,7 @@ def test_defined_and_values():
     assert feedback.defined({"answer": 1}, "answer") == 1
     import numpy as np
     feedback.check_values({"a": np.int64(1), "b": 2}, int, "x")
-    with pytest.raises(feedback.AnswerError, match="should be a int"):
+    with pytest.raises(feedback.AnswerError, match="should be an int"):
         feedback.check_values({"a": 0.5}, int, "x")
     with pytest.raises(feedback.AnswerError):
         feedback.check_values({"a": True}, int, "x")
