@@ -109,11 +109,3 @@ def simulate(
     })
     return ChainResult(table=table, true_value=true_value, perceived=perceived, demand_on_producers=demanded[0])
 
-
-def levels_to_exceed(threshold: float, max_levels: int = MAX_LEVELS, **params) -> int | None:
-    """The fewest levels at which the centre's overestimate (``gap``) exceeds ``threshold``, or None."""
-    threshold = _number("threshold", threshold)
-    for n in range(1, max_levels + 1):
-        if simulate(levels=n, **params).gap > threshold:
-            return n
-    return None

@@ -123,7 +123,9 @@ def load(name: str) -> pd.DataFrame:
     validate(name)
     res = resource(name)
     dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in res["schema"]["fields"]}
-    frame = pd.read_csv(DATA_DIR / res["path"], dtype=dtypes, keep_default_na=False, na_values=[""])
+    dates = [f["name"] for f in res["schema"]["fields"] if f.get("type") == "date"]
+    frame = pd.read_csv(DATA_DIR / res["path"], dtype={k: v for k, v in dtypes.items() if k not in dates},
+                        keep_default_na=False, na_values=[""], parse_dates=dates)
     frame.attrs["source"] = source_line(name)
     return frame
 
@@ -187,6 +189,9 @@ def source_line(name: str) -> str:
     cites = [cite(s["id"], s.get("locator")) for s in res.get("sources", []) if "id" in s]
     if not cites:
         return "Source: see datasets/datapackage.json"
-    if len(cites) > 4:  # a caption must stay one line: name the span and where the full list is
+    counts = {}
+    for c in cites:
+        counts[c] = counts.get(c, 0) + 1
+    if len(counts) > 4:  # a caption must stay one line: name the span and where the full list is
         return f"Source: {len(cites)} works, {cites[0]} to {cites[-1]}; full references in datasets/references.json"
-    return "Source: " + "; ".join(cites)
+    return "Source: " + "; ".join(c if n == 1 else f"{c} ({n} entries)" for c, n in counts.items())

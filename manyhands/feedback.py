@@ -174,6 +174,12 @@ def call(func, *args, name: str | None = None, **kwargs):
         raise AnswerError(f"`{label}` raised {type(exc).__name__}: {exc}. Test it on the data in a cell of your own to find the line that fails.") from None
 
 
+def expect(ok: bool, message: str) -> None:
+    """Fail with ``message`` (plain English, never the answer) unless ``ok``."""
+    if not ok:
+        raise AnswerError(message)
+
+
 def checkpoint(ok: bool, praise: str, hint: str) -> str:
     """Formative feedback in a lesson: return (and print) the praise or the hint; never raises."""
     message = f"Yes: {praise}" if ok else f"Not yet: {hint}"

@@ -246,7 +246,7 @@ class ChainOfCommand(_Displayable):
         self.figure = charts.figure_widget(
             title="What the centre hears, and what it demands",
             x_title="Level (0 = producers; highest = the centre)",
-            y_title="Quantity (same units as the true value)",
+            y_title="Quantity (units of the true value)",
             source="Source: manyhands.chain model, with the parameters set above (a thought experiment, not data)",
             height=430,
         )
@@ -255,6 +255,7 @@ class ChainOfCommand(_Displayable):
                   ("demanded downwards", charts.PALETTE[5], "dash", "square")]
         for name, colour, dash, symbol in styles:
             self.figure.add_scatter(name=name, mode="lines+markers", line=dict(color=colour, dash=dash), marker=dict(symbol=symbol, size=9))
+        self.figure.update_yaxes(rangemode="tozero")
         self.summary = w.HTML()
         self.summary.add_class("mh-chain-summary")
         self.view = w.VBox([*self.controls.values(), self.figure, self.summary])
@@ -282,3 +283,72 @@ class ChainOfCommand(_Displayable):
             f"({result.gap:+.0%}). The producers are asked for <b>{result.demand_on_producers:.1f}</b>, "
             f"{result.demand_share:.0%} of what they really have."
         )
+
+
+class MembershipChart(_Displayable):
+    """Party membership at each congress, 1921–1939, with purges and the events of lessons 02–03 marked."""
+
+    SERIES = {"full members": "members", "candidates": "candidates"}
+
+    def __init__(self, membership: pd.DataFrame, events: pd.DataFrame, source: str):
+        self.membership = membership.sort_values("opened").reset_index(drop=True)
+        self.events = events.reset_index(drop=True)
+        self.series = w.ToggleButtons(options=["full members", "candidates", "both"], value="both", description="Show")
+        self.series.add_class("mh-membership-series")
+        self.show_events = w.Checkbox(value=True, description="Mark purges and events", indent=False)
+        self.show_events.add_class("mh-membership-events")
+        self.controls = {"series": self.series, "events": self.show_events}
+        self.figure = charts.figure_widget(
+            title="Party membership reported to each congress, 1921–1939",
+            x_title="Date the congress opened",
+            y_title="Persons (thousands)",
+            source=source,
+            height=480,
+        )
+        m = self.membership
+        styles = {"members": (charts.PALETTE[0], "solid", "circle"), "candidates": (charts.PALETTE[1], "dash", "square")}
+        for label, column in self.SERIES.items():
+            known = m[m[column].notna()]
+            colour, dash, symbol = styles[column]
+            self.figure.add_scatter(
+                name=label, x=known["opened"].tolist(), y=(known[column].astype(float) / 1000).tolist(),
+                mode="lines+markers", line=dict(color=colour, dash=dash), marker=dict(symbol=symbol, size=9),
+                text=[f"Congress {c}" for c in known["congress"]], hovertemplate="%{text}: %{y:,.0f} thousand<extra>" + label + "</extra>",
+            )
+        together = m[m["members_and_candidates"].notna()]
+        self.figure.add_scatter(
+            name="members and candidates, reported together", x=together["opened"].tolist(),
+            y=(together["members_and_candidates"].astype(float) / 1000).tolist(), mode="markers",
+            marker=dict(symbol="star", size=14, color=charts.PALETTE[2], line=dict(width=1, color="#222")),
+            text=[f"Congress {c}" for c in together["congress"]], hovertemplate="%{text}: %{y:,.0f} thousand (members and candidates)<extra></extra>",
+        )
+        self._event_shapes = [
+            dict(type="rect", xref="x", yref="paper", x0=e.start, x1=e.end, y0=0, y1=1, fillcolor="#999999", opacity=0.18, line_width=0, layer="below")
+            for e in self.events.itertuples()
+        ]
+        self._event_labels = [
+            dict(x=e.start, y=1.0 - 0.06 * i, xref="x", yref="paper", text=e.short_label, hovertext=e.label,
+                 showarrow=False, xanchor="left", yanchor="top", font=dict(size=10, color="#333"), name=f"event:{e.event_id}",
+                 bgcolor="rgba(255,255,255,0.7)")
+            for i, e in enumerate(self.events.itertuples())
+        ]
+        self.figure.update_layout(legend=dict(orientation="h", y=-0.2, x=0), margin=dict(b=150))
+        self.figure.layout.annotations[0].y = -0.36
+        self.series.observe(self._redraw, names="value")
+        self.show_events.observe(self._redraw, names="value")
+        self.view = w.VBox([w.HBox([self.series, self.show_events]), self.figure])
+        self._redraw()
+
+    def _redraw(self, _change=None):
+        choice = self.series.value
+        source = [a for a in self.figure.layout.annotations if a.name == "source"]
+        with self.figure.batch_update():
+            self.figure.data[0].visible = choice in ("full members", "both")
+            self.figure.data[1].visible = choice in ("candidates", "both")
+            self.figure.data[2].visible = choice == "both"
+            if self.show_events.value:
+                self.figure.layout.shapes = self._event_shapes
+                self.figure.layout.annotations = [*source, *self._event_labels]
+            else:
+                self.figure.layout.shapes = []
+                self.figure.layout.annotations = source

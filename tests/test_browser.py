@@ -84,7 +84,8 @@ def page(lab):
 
 JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
     title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
-    data: (gd.data || []).map(t => ({x: t.x, y: t.y, selectedpoints: t.selectedpoints === undefined ? null : t.selectedpoints}))
+    data: (gd.data || []).map(t => ({x: t.x, y: t.y, visible: t.visible === undefined ? true : t.visible,
+                                     selectedpoints: t.selectedpoints === undefined ? null : t.selectedpoints}))
 }))"""
 
 
@@ -108,14 +109,22 @@ def _wait_for(page, predicate, what: str, timeout: float = 30.0):
     raise AssertionError(f"timed out waiting for {what}: {last}")
 
 
+def _open_and_run(page, base, notebook):
+    page.goto(f"{base}/lab/tree/lessons/{notebook}?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.wait_for_function(
+        f"window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.title.label === '{notebook}'"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+        timeout=60_000,
+    )
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
 def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, output_dir):
     base, home = lab
     shots = output_dir / "browser"
     shots.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{base}/lab/tree/lessons/00_two_comments.ipynb?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook", timeout=60_000)
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel", timeout=60_000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    _open_and_run(page, base, "00_two_comments.ipynb")
 
     # the three widgets and their plotly charts render
     page.wait_for_selector(".mh-claim-toggle", timeout=90_000)
@@ -161,4 +170,37 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, output_dir):
               "the famine debate's works to be highlighted")
     page.locator(".mh-debate-dropdown").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "lesson00_debate_map.png"))
+    assert errors == 0, "the lesson wrote to stderr while running"
+
+
+def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, output_dir):
+    base, _home = lab
+    shots = output_dir / "browser"
+    shots.mkdir(parents=True, exist_ok=True)
+    _open_and_run(page, base, "01_the_bureaucracy.ipynb")
+    page.wait_for_selector(".mh-chain-levels", timeout=90_000)
+    _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= 2, "two plotly charts")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+
+    # membership chart: choosing "candidates" hides the full-members line
+    title = "Party membership reported to each congress, 1921–1939"
+    assert _figure(page, title)["data"][0]["visible"] is True
+    series = page.locator(".mh-membership-series")
+    series.scroll_into_view_if_needed()
+    series.get_by_role("button", name="candidates", exact=True).click()
+    _wait_for(page, lambda: _figure(page, title)["data"][0]["visible"] is False, "the members line to hide")
+    page.screenshot(path=str(shots / "lesson01_membership.png"))
+
+    # chain of command: one more office adds a point to the "reported upwards" line
+    chart = "What the centre hears, and what it demands"
+    assert len(_figure(page, chart)["data"][1]["x"]) == 5
+    handle = page.locator(".mh-chain-levels .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    _wait_for(page, lambda: len(_figure(page, chart)["data"][1]["x"]) == 6, "the chain to grow by one office")
+    top = _figure(page, chart)["data"][1]["y"][-1]
+    assert abs(top - 100 * 1.05 ** 5) < 1e-6
+    assert "centre hears" in page.locator(".mh-chain-summary").inner_text()
+    page.screenshot(path=str(shots / "lesson01_chain.png"))
     assert errors == 0, "the lesson wrote to stderr while running"

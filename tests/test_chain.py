@@ -53,11 +53,6 @@ def test_table_shape_and_names():
     assert len(chain.simulate(levels=chain.MAX_LEVELS).table) == chain.MAX_LEVELS + 1
 
 
-def test_levels_to_exceed():
-    assert chain.levels_to_exceed(0.25, bias=0.05) == 5   # 1.05**5 = 1.276 > 1.25 > 1.05**4 = 1.2155
-    assert chain.levels_to_exceed(0.25, bias=0.0) is None
-
-
 @pytest.mark.parametrize("kwargs,match", [
     ({"levels": 0}, "between 1 and"),
     ({"levels": 21}, "between 1 and"),

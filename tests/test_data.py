@@ -134,3 +134,27 @@ def test_key_verdict_fields_are_consistent():
         assert row.key_type not in also, f"{row.sentence_id}: the main kind repeated as an alternative"
         if row.key_type == "rhetorical":
             assert row.evidence_key == "none"
+
+
+def test_membership_follows_what_the_sources_state():
+    import re
+
+    m = data.load("party_membership").set_index("congress")
+    assert list(m.index) == list(range(10, 19)), "one row per congress, Tenth to Eighteenth"
+    assert m["opened"].is_monotonic_increasing
+    # each row reports what its reported_as column says, and nothing else
+    for congress, row in m.iterrows():
+        has = {c for c in ("members", "candidates", "members_and_candidates") if pd.notna(row[c])}
+        expected = {"members": {"members"}, "members; candidates": {"members", "candidates"},
+                    "members and candidates together": {"members_and_candidates"}}[row["reported_as"]]
+        assert has == expected, congress
+    # the Thirteenth Congress: the source's total includes its two stated groups of candidates
+    parts = [int(x.replace(",", "")) for x in re.findall(r"\d{1,3}(?:,\d{3})+", m.loc[13, "note"])]
+    assert parts == [241591, 127741] and sum(parts) < m.loc[13, "members_and_candidates"]
+
+
+def test_events_lie_within_the_chart_and_are_ordered():
+    events = data.load("membership_events")
+    m = data.load("party_membership")
+    assert (events["start"] <= events["end"]).all()
+    assert events["start"].min() >= m["opened"].min() and events["end"].max() <= m["opened"].max()

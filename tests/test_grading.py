@@ -118,13 +118,16 @@ def test_hidden_tests_are_what_catch_hard_coding(assignment, notebook, tmp_path)
                 assert error.ename == "AnswerError", f"{wrong['why']}: failed with {error.ename}, not a teaching message"
 
 
+def _students(expected, assignment, notebook):
+    return {"solution", "blank", *{s for (a, n, s) in expected if (a, n) == (assignment, notebook)}}
+
+
 def test_feedback_for_every_submission(graded):
     course, expected = graded
-    students = {"solution", "blank", *{s for (_, _, s) in expected}}
     for assignment, notebook in CASES:
-        for student in students:
+        for student in _students(expected, assignment, notebook):
             html = course.root / "feedback" / student / assignment / f"{notebook}.html"
-            assert html.exists(), f"no feedback for {student}"
+            assert html.exists(), f"no feedback for {student} on {assignment}"
             text = html.read_text(encoding="utf-8")
             assert "Score:" in text or "score" in text.lower()
         # feedback never shows the instructor's hidden tests or the model answer
@@ -135,15 +138,13 @@ def test_feedback_for_every_submission(graded):
 def test_export_has_expected_scores(graded):
     course, expected = graded
     rows = list(csv.DictReader((course.root / "grades.csv").open()))
-    by_student = {}
-    for row in rows:
-        by_student.setdefault(row["student_id"], 0.0)
-        by_student[row["student_id"]] += float(row["score"])
+    score = {(row["assignment"], row["student_id"]): float(row["score"]) for row in rows}
     for assignment, notebook in CASES:
-        auto_max = sum(v for k, v in course.max_scores(assignment, notebook).items() if k.endswith("_tests"))
-        assert by_student["solution"] == pytest.approx(auto_max)
-        assert by_student["blank"] == 0
-        for (a, n, student) in expected:
+        maxima = course.max_scores(assignment, notebook)
+        auto_max = sum(v for k, v in maxima.items() if k.endswith("_tests"))
+        assert score[(assignment, "solution")] == pytest.approx(auto_max)
+        assert score[(assignment, "blank")] == 0
+        for (a, n, student), answers in expected.items():
             if (a, n) == (assignment, notebook):
-                wrong_points = sum(course.max_scores(a, n)[WRONG[a][n][cell]["tests"]] for cell in expected[(a, n, student)])
-                assert by_student[student] == pytest.approx(auto_max - wrong_points), student
+                lost = sum(maxima[WRONG[a][n][cell]["tests"]] for cell in answers)
+                assert score[(a, student)] == pytest.approx(auto_max - lost), (a, student)

@@ -157,6 +157,12 @@ def test_defined_and_values():
         feedback.check_values({"a": True}, int, "x")
 
 
+def test_expect():
+    feedback.expect(True, "fine")
+    with pytest.raises(feedback.AnswerError, match="explain"):
+        feedback.expect(False, "explain")
+
+
 def test_checkpoint_never_raises(capsys):
     assert feedback.checkpoint(False, "good", "try again").startswith("Not yet")
     assert feedback.checkpoint(True, "good", "try again").startswith("Yes")

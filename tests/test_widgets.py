@@ -104,3 +104,19 @@ def test_chain_of_command_reports_bad_input_instead_of_crashing():
     view.controls["seed"].value = -3
     assert "Cannot run the model" in view.summary.value and "seed" in view.summary.value
     assert view.figure.data[1].y == before
+
+
+def test_membership_chart_toggles_series_and_events():
+    membership, events = data.load("party_membership"), data.load("membership_events")
+    view = widgets.MembershipChart(membership, events, source=data.source_line("party_membership"))
+    members, candidates, together = view.figure.data
+    assert len(members.x) == membership["members"].notna().sum()
+    assert max(members.y) == pytest.approx(membership["members"].max() / 1000)
+    assert len(view.figure.layout.shapes) == len(events)
+    view.controls["series"].value = "candidates"
+    assert members.visible is False and candidates.visible is True and together.visible is False
+    view.controls["events"].value = False
+    assert len(view.figure.layout.shapes) == 0
+    assert charts.source_of(view.figure).startswith("Source: Lenin 1965")  # the source line survives
+    view.controls["events"].value = True
+    assert len(view.figure.layout.shapes) == len(events)
