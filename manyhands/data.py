@@ -3,7 +3,8 @@
 Every CSV in ``datasets/`` is a resource of the Frictionless data package
 ``datasets/datapackage.json``.  Its Table Schema (types, required fields, allowed
 values, keys) is checked by the ``frictionless`` library, the reference
-implementation of the Data Package standard, before pandas reads the file.  We
+implementation of the Data Package standard, before pandas reads the file (a passed check is remembered, keyed by a digest of the files, so an
+unchanged dataset is not re-validated in every new kernel).  We
 chose frictionless over pandera because the schema then lives beside the data in
 a standard, language-neutral file that a historian can read and other tools can
 check, instead of inside Python code.
@@ -15,6 +16,7 @@ dangling or missing source.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from functools import lru_cache
@@ -87,13 +89,57 @@ def _validation_errors(name: str) -> list[str]:
     return errors
 
 
+def _cache_file() -> Path:
+    home = os.environ.get("MANYHANDS_HOME")
+    return (Path(home) if home else Path.home() / ".manyhands") / "cache" / "validated.json"
+
+
+def _content_key(name: str) -> str:
+    """A digest of everything validation depends on: the descriptor, the CSV and the library version."""
+    from importlib.metadata import version
+
+    res = resource(name)
+    digest = hashlib.sha256()
+    digest.update(DATAPACKAGE.read_bytes())
+    digest.update((DATA_DIR / res["path"]).read_bytes())
+    digest.update(version("frictionless").encode())
+    return f"{name}:{digest.hexdigest()}"
+
+
+def _cached_valid(key: str) -> bool:
+    try:
+        return key in json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _remember_valid(key: str) -> None:
+    """Record a passed validation, so the next kernel skips frictionless's start-up (about 0.8 s). Best effort."""
+    path = _cache_file()
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        if not isinstance(known, list):
+            known = []
+        known = [k for k in known if not k.startswith(key.split(":")[0] + ":")] + [key]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known), encoding="utf-8")
+        tmp.replace(path)
+    except (OSError, ValueError):
+        pass
+
+
 @lru_cache(maxsize=None)
 def _validated(name: str, mtime_ns: int) -> bool:
+    key = _content_key(name)
+    if _cached_valid(key):
+        return True
     errors = _validation_errors(name)
     if errors:
         shown = "\n  - ".join(errors[:10])
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
         raise DataError(f"Dataset {name!r} does not match its schema:\n  - {shown}{more}")
+    _remember_valid(key)
     return True
 
 

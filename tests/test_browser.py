@@ -120,10 +120,15 @@ def _open_and_run(page, base, notebook):
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
-def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, output_dir):
+@pytest.fixture(scope="module")
+def shots(output_dir):
+    folder = output_dir / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     base, home = lab
-    shots = output_dir / "browser"
-    shots.mkdir(parents=True, exist_ok=True)
     _open_and_run(page, base, "00_two_comments.ipynb")
 
     # the three widgets and their plotly charts render
@@ -173,10 +178,8 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, output_dir):
     assert errors == 0, "the lesson wrote to stderr while running"
 
 
-def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, output_dir):
+def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     base, _home = lab
-    shots = output_dir / "browser"
-    shots.mkdir(parents=True, exist_ok=True)
     _open_and_run(page, base, "01_the_bureaucracy.ipynb")
     page.wait_for_selector(".mh-chain-levels", timeout=90_000)
     _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= 2, "two plotly charts")

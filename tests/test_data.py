@@ -158,3 +158,31 @@ def test_events_lie_within_the_chart_and_are_ordered():
     m = data.load("party_membership")
     assert (events["start"] <= events["end"]).all()
     assert events["start"].min() >= m["opened"].min() and events["end"].max() <= m["opened"].max()
+
+
+def test_validation_is_remembered_only_for_unchanged_content(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(data.DATA_DIR, copy)
+    monkeypatch.setattr(data, "DATA_DIR", copy)
+    monkeypatch.setattr(data, "DATAPACKAGE", copy / "datapackage.json")
+    for clear in (data._frictionless_package.cache_clear, data._validated.cache_clear):
+        clear()
+    try:
+        data.validate("comment_sentences")
+        assert data._cached_valid(data._content_key("comment_sentences"))
+        data._validated.cache_clear()
+        monkeypatch.setattr(data, "_validation_errors", lambda name: pytest.fail("re-validated unchanged content"))
+        data.validate("comment_sentences")  # remembered: frictionless is not called
+        monkeypatch.undo()
+        monkeypatch.setattr(data, "DATA_DIR", copy)
+        monkeypatch.setattr(data, "DATAPACKAGE", copy / "datapackage.json")
+        csv = copy / "comment_sentences.csv"
+        csv.write_text(csv.read_text(encoding="utf-8").replace("A03,A,", "A03,X,", 1), encoding="utf-8")
+        data._validated.cache_clear()
+        with pytest.raises(data.DataError, match="does not match its schema"):
+            data.validate("comment_sentences")  # changed content: validated again, and rejected
+    finally:
+        data._frictionless_package.cache_clear()
+        data._validated.cache_clear()
