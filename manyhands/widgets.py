@@ -352,3 +352,18 @@ class MembershipChart(_Displayable):
             else:
                 self.figure.layout.shapes = []
                 self.figure.layout.annotations = source
+
+
+def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
+    """Full and candidate members of the party's leading bodies (a static, styled chart)."""
+    fig = charts.figure_widget(
+        title="The party's leading bodies elected in July 1930",
+        x_title="Body", y_title="Persons", source=source, height=400,
+    )
+    for column, name, colour, pattern in (("full_members", "full members", charts.PALETTE[0], ""),
+                                          ("candidates", "candidates", charts.PALETTE[1], "/")):
+        fig.add_bar(name=name, x=bodies["body"].tolist(), y=bodies[column].astype(int).tolist(),
+                    marker=dict(color=colour, pattern_shape=pattern), text=bodies[column].astype(int).tolist(),
+                    textposition="outside")
+    fig.update_layout(barmode="group")
+    return fig

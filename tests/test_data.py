@@ -186,3 +186,10 @@ def test_validation_is_remembered_only_for_unchanged_content(tmp_path, monkeypat
     finally:
         data._frictionless_package.cache_clear()
         data._validated.cache_clear()
+
+
+def test_apparatus_inner_bodies_are_smaller_than_the_central_committee():
+    bodies = data.load("apparatus_1930").set_index("body_id")
+    cc = bodies.loc["central_committee"]
+    for body in ("orgburo", "politburo", "secretariat"):
+        assert bodies.loc[body, "full_members"] < cc["full_members"]

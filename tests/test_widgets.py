@@ -120,3 +120,13 @@ def test_membership_chart_toggles_series_and_events():
     assert charts.source_of(view.figure).startswith("Source: Lenin 1965")  # the source line survives
     view.controls["events"].value = True
     assert len(view.figure.layout.shapes) == len(events)
+
+
+def test_apparatus_chart_shows_the_dataset():
+    bodies = data.load("apparatus_1930")
+    fig = widgets.apparatus_chart(bodies, source=data.source_line("apparatus_1930"))
+    full, cand = fig.data
+    assert list(full.x) == list(bodies["body"]) and list(full.y) == list(bodies["full_members"])
+    assert list(cand.y) == list(bodies["candidates"])
+    assert full.marker.pattern.shape != cand.marker.pattern.shape
+    assert charts.source_of(fig).startswith("Source:")
