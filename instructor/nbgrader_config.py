@@ -22,3 +22,33 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Learners' code runs in a bubblewrap sandbox: no course root, gradebook or other submissions in
+# sight, no network, bounded memory, CPU time and /tmp (see manyhands/sandbox.py for what it does
+# and does not protect against).
+c.Execute.kernel_manager_class = "manyhands.sandbox.SandboxedKernelManager"
+c.SandboxedKernelManager.memory_mb = 2048
+c.SandboxedKernelManager.cpu_seconds = 300
+c.SandboxedKernelManager.tmp_mb = 256
+
+# A learner who deletes a test or answer cell gets it back (with a note) rather than escaping the test.
+c.OverwriteCells.add_missing_cells = True
+
+# The course's own preprocessors (manyhands/grading.py): graded cells back in the source order, and a
+# cap on the output kept from each cell (a print loop cannot fill the grader's memory or the gradebook).
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
+    OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+)
+from manyhands.grading import DropBlankNbgraderMetadata, GuardedExecute, RestoreCellOrder  # noqa: E402
+
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, DropBlankNbgraderMetadata, OverwriteKernelspec, OverwriteCells, RestoreCellOrder,
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.GuardedExecute.max_output_chars = 100_000

@@ -1,0 +1,332 @@
+"""The course's grading command and the nbgrader preprocessors it adds.
+
+    python -m manyhands.grading autograde ex00 [--jobs 2] [--course instructor]
+    python -m manyhands.grading report ex00 [--course instructor]
+
+``autograde`` is ``nbgrader autograde`` run by several worker processes at once, each on its own
+share of the students (nbgrader's ``--CourseDirectory.student_id_exclude``), all writing into the
+one gradebook; then it prints a report: each learner's score and anything the instructor should
+look at (a cell that timed out, a kernel that died, cells restored, output cut, a missing notebook,
+an answer that touches the grading machinery).  Learners' code runs in the sandbox of
+``manyhands.sandbox``.
+
+The preprocessors (wired in ``instructor/nbgrader_config.py``):
+
+* ``RestoreCellOrder`` puts the graded cells back in the order of the source notebook, each with
+  the learner's own cells that followed it, so a test moved above its answer still tests it;
+* ``GuardedExecute`` is nbgrader's ``Execute`` with a cap on the output kept per cell, so a
+  learner's print loop cannot fill the grader's memory or the gradebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "instructor"
+
+RESTORED_NOTE = "was missing from the submission"  # nbgrader's own notification text
+CUT_NOTE = "[grader: {n:,} characters of output from this cell were cut]"
+
+
+def _grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+class RestoreCellOrder(NbGraderPreprocessor):
+    """Put nbgrader's cells back in the source notebook's order (learners' own cells travel with the
+    graded cell above them).  Runs in the sanitising pass, after OverwriteCells."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        info = resources.get("nbgrader", {})
+        source = Path(os.getcwd()) / "source" / info.get("assignment", "") / f"{info.get('notebook', '')}.ipynb"
+        if not source.exists():
+            return nb, resources
+        order = {gid: i for i, gid in enumerate(_grade_id(c) for c in nbformat.read(source, 4).cells) if gid}
+        groups: list[tuple[float, list]] = [(-1.0, [])]
+        for cell in nb.cells:
+            gid = _grade_id(cell)
+            if gid in order:
+                groups.append((float(order[gid]), [cell]))
+            else:
+                groups[-1][1].append(cell)
+        ranks = [rank for rank, _ in groups]
+        if ranks != sorted(ranks):
+            self.log.warning("Cells of %s/%s were out of order; restored the source order",
+                             info.get("student"), info.get("notebook"))
+            nb.metadata.setdefault("manyhands", {})["cells_reordered"] = True
+        groups.sort(key=lambda g: g[0])  # stable: learners' cells keep their place within a group
+        nb.cells = [cell for _, cells in groups for cell in cells]
+        return nb, resources
+
+
+class DropBlankNbgraderMetadata(NbGraderPreprocessor):
+    """nbgrader's DeduplicateIds leaves a duplicated cell with empty ``nbgrader`` metadata, on which
+    OverwriteCells(add_missing_cells=True) fails (nbgrader 0.9.6); make such cells plain cells."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        for cell in nb.cells:
+            meta = cell.get("metadata", {})
+            if "nbgrader" in meta and "grade_id" not in meta["nbgrader"]:
+                del meta["nbgrader"]
+        return nb, resources
+
+
+DEAD = ("DeadKernelError", "the kernel died while running this cell (the code killed it, or it ran out "
+        "of memory or CPU time)")
+NOT_RUN = ("KernelNotRunning", "not run: the kernel had died in an earlier cell")
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute, keeping at most ``max_output_chars`` of output per cell, and grading what
+    ran before a kernel died instead of failing the whole notebook."""
+
+    max_output_chars = Integer(100_000, help="Output kept per cell, in characters.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._kept: dict[int, int] = {}
+        self._cut: dict[int, int] = {}
+        self._dead = False
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._dead:
+            cell.outputs = [_error(*NOT_RUN)]
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.log.warning("The kernel died in cell %s; the cells after it are marked as not run", index)
+            self._dead = True
+            cell.outputs.append(_error(*DEAD))
+            return cell, resources
+
+    @staticmethod
+    def _size(msg) -> int:
+        content = msg.get("content", {})
+        if msg.get("msg_type") == "stream":
+            return len(content.get("text", ""))
+        if msg.get("msg_type") == "error":
+            return sum(len(line) for line in content.get("traceback", []))
+        return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in content.get("data", {}).values())
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = self._size(msg)
+        kept = self._kept.get(cell_index, 0)
+        if kept + size > self.max_output_chars and msg.get("msg_type") != "error":
+            self._cut[cell_index] = self._cut.get(cell_index, 0) + size
+            return None
+        self._kept[cell_index] = kept + size
+        return super().output(outs, msg, display_id, cell_index)
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        cut = self._cut.pop(kwargs["cell_index"], 0)
+        if cut:
+            kwargs["cell"].outputs.append(
+                nbformat.v4.new_output("display_data", data={"text/plain": CUT_NOTE.format(n=cut)}))
+
+
+# ---------------------------------------------------------------- audit of learners' answer cells
+
+# names whose use in an answer cell means "an instructor should read this"
+_SUSPECT_NAMES = {
+    "get_ipython": "uses the IPython shell object (can hide errors or rewrite cells)",
+    "builtins": "changes Python's built-ins", "__builtins__": "changes Python's built-ins",
+    "ctypes": "uses ctypes", "gc": "walks the interpreter's objects",
+    "subprocess": "runs programs", "socket": "opens network connections", "urllib": "opens URLs",
+    "sys": "uses the interpreter's internals (sys)", "importlib": "re-imports modules",
+    "inspect": "inspects the running code", "signal": "handles signals", "atexit": "registers exit hooks",
+}
+_GRADING_MODULES = {"manyhands", "feedback", "hashlib", "json", "_h", "_j", "nbgrader"}
+
+
+def audit_source(source: str) -> list[str]:
+    """Reasons why an answer cell deserves a human look (empty list if none).  Never changes a grade."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []  # the cell's own error output says so
+    reasons = []
+    imported = {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in _SUSPECT_NAMES:
+            reasons.append(_SUSPECT_NAMES[node.id])
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name.split(".")[0] for a in node.names] + [getattr(node, "module", None) or ""]
+            for name in names:
+                if name.split(".")[0] in _SUSPECT_NAMES:
+                    reasons.append(_SUSPECT_NAMES[name.split(".")[0]])
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    base = target.value
+                    while isinstance(base, ast.Attribute):
+                        base = base.value
+                    if isinstance(base, ast.Name) and base.id in _GRADING_MODULES | set(_SUSPECT_NAMES) | imported:
+                        reasons.append(f"replaces {ast.unparse(target)} (grading machinery)")
+        elif isinstance(node, ast.FunctionDef) and node.name in {"__eq__", "__hash__", "__ne__"}:
+            reasons.append(f"defines {node.name} (an answer that equals anything)")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"open", "exec", "eval", "__import__"}:
+            reasons.append(f"calls {node.func.id}()")
+    return sorted(set(reasons))
+
+
+# ---------------------------------------------------------------- report
+
+def _expected_notebooks(course: Path, assignment: str) -> list[str]:
+    return sorted(p.stem for p in (course / "source" / assignment).glob("*.ipynb"))
+
+
+def students(course: Path, assignment: str) -> list[str]:
+    base = course / "submitted"
+    return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir()) if base.exists() else []
+
+
+def review(course: Path, assignment: str, student: str) -> list[str]:
+    """What the instructor should know about one learner's autograded submission."""
+    notes = []
+    submitted = course / "submitted" / student / assignment
+    for name in _expected_notebooks(course, assignment):
+        if not (submitted / f"{name}.ipynb").exists():
+            others = sorted(p.name for p in submitted.glob("*.ipynb"))
+            notes.append(f"{name}.ipynb was not submitted" + (f" (found {', '.join(others)})" if others else ""))
+            continue
+        path = course / "autograded" / student / assignment / f"{name}.ipynb"
+        if not path.exists():
+            notes.append(f"{name}.ipynb was not autograded (see nbgrader's log above)")
+            continue
+        nb = nbformat.read(path, 4)
+        present = {_grade_id(c) for c in nb.cells}
+        for cell in nbformat.read(course / "source" / assignment / f"{name}.ipynb", 4).cells:
+            gid = _grade_id(cell)
+            if gid and gid not in present:
+                notes.append(f"{name}: {gid} was deleted by the learner; its question is graded without it")
+        if nb.metadata.get("manyhands", {}).get("cells_reordered"):
+            notes.append(f"{name}: cells were out of order; the source order was restored")
+        for cell in nb.cells:
+            gid = _grade_id(cell) or "an unmarked cell"
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type == "code" or cell.cell_type == "markdown":
+                if RESTORED_NOTE in cell.source:
+                    notes.append(f"{name}: {gid} had been deleted; nbgrader put it back")
+            if cell.cell_type != "code":
+                continue
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error" and out.get("ename") in {"CellTimeoutError", "KeyboardInterrupt"}:
+                    notes.append(f"{name}: {gid} ran past the time limit and was interrupted")
+                elif out.get("output_type") == "error" and out.get("ename") == "DeadKernelError":
+                    notes.append(f"{name}: the kernel died in {gid}")
+                elif "characters of output from this cell were cut" in str(out.get("data", {}).get("text/plain", "")):
+                    notes.append(f"{name}: {gid} printed too much; output was cut")
+            if not meta.get("grade") or meta.get("solution"):
+                reasons = audit_source(cell.source)
+                if reasons:
+                    notes.append(f"{name}: {gid} needs a human look: {'; '.join(reasons)}")
+    return notes
+
+
+def scores(course: Path, assignment: str) -> dict[str, tuple[float, float]]:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            out[sub.student.id] = (sub.score, sub.max_score)
+    return out
+
+
+def report(course: Path, assignment: str) -> str:
+    lines = [f"Autograded {assignment}: score / max (autograded and manual points so far)"]
+    got = scores(course, assignment)
+    for student in students(course, assignment):
+        score, top = got.get(student, (0.0, 0.0))
+        lines.append(f"  {student:<24} {score:5.1f} / {top:4.1f}")
+        for note in review(course, assignment, student):
+            lines.append(f"      ! {note}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the command
+
+def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    cmd = [str(Path(sys.executable).parent / "nbgrader"), *args]
+    return subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True)
+
+
+def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | None = None) -> int:
+    """Autograde every submitted learner with ``jobs`` nbgrader processes; return the worst exit code."""
+    everyone = students(course, assignment)
+    if not everyone:
+        print(f"nobody has submitted {assignment} in {course / 'submitted'}")
+        return 1
+    # the gradebook, the assignment and the students exist before the workers start, so the
+    # workers only ever add their own students' submissions
+    _nbgrader(["db", "student", "list"], course)
+    jobs = max(1, min(jobs, len(everyone)))
+    shares = [everyone[i::jobs] for i in range(jobs)]
+
+    def work(share):
+        exclude = ",".join(s for s in everyone if s not in share)
+        args = ["autograde", assignment, "--force", *(extra or [])]
+        if exclude:
+            args.append(f"--CourseDirectory.student_id_exclude={exclude}")
+        return _nbgrader(args, course)
+
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(work, shares))
+    worst = 0
+    for share, proc in zip(shares, results):
+        if proc.returncode != 0:
+            worst = proc.returncode
+            print(f"nbgrader autograde failed for {', '.join(share)} (exit {proc.returncode}):")
+            print("\n".join(proc.stderr.splitlines()[-15:]))
+        for line in proc.stderr.splitlines():
+            if "[ERROR]" in line or "| ERROR]" in line:
+                print("   ", line)
+    return worst
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m manyhands.grading", description=__doc__.split("\n\n")[0])
+    parser.add_argument("verb", choices=["autograde", "report"])
+    parser.add_argument("assignment")
+    parser.add_argument("--course", type=Path, default=COURSE, help="nbgrader course root (default: instructor/)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="grading processes (default: cores)")
+    args = parser.parse_args(argv)
+    course = args.course.resolve()
+    code = 0
+    if args.verb == "autograde":
+        start = time.perf_counter()
+        code = autograde(course, args.assignment, args.jobs)
+        print(f"autograded in {time.perf_counter() - start:.1f} s with {args.jobs} processes")
+    print(report(course, args.assignment))
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

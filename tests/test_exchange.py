@@ -1,0 +1,112 @@
+"""The whole round trip through nbgrader's exchange, as an instructor and three learners do it:
+release, fetch, answer, submit, collect, autograde (the course's sandboxed command), generate and
+return feedback, fetch feedback, export.  Every step is the real nbgrader command; each learner
+has a home folder of their own; the exchange is a folder this test creates."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import harness
+from manyhands import grading
+
+pytestmark = pytest.mark.nbgrader
+
+A = N = "ex00"
+LEARNERS = {"ada": "correct", "ben": "partly right", "cleo": "blank"}
+EXPECTED = {"ada": 8.0, "ben": 4.0, "cleo": 0.0}
+NBGRADER = str(Path(sys.executable).parent / "nbgrader")
+
+
+def as_learner(name: str, home: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run nbgrader as the learner `name` would on a shared hub: their own HOME, user name and folder."""
+    env = {**os.environ, "HOME": str(home), "USER": name, "LOGNAME": name,
+           "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter")}
+    proc = subprocess.run([NBGRADER, *args], cwd=home, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, f"{name}: nbgrader {' '.join(args)} failed:\n{proc.stderr[-2000:]}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    base = tmp_path_factory.mktemp("exchange-round-trip")
+    exchange = base / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    x = f"--Exchange.root={exchange}"
+    course = harness.Course(base / "instructor")
+    # the instructor releases the assignment to the exchange
+    course.release(A)
+    course.run("release_assignment", A, x, "--force")
+    source = course.source_nb(A, N)
+    homes = {}
+    for name, kind in LEARNERS.items():
+        home = homes[name] = base / "home" / name
+        home.mkdir(parents=True)
+        # each learner has their own nbgrader config naming the course and the exchange; on a hub the
+        # learner is a separate system user, here all run as one, so the config names the learner
+        (home / ".jupyter").mkdir()
+        (home / ".jupyter" / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.CourseDirectory.course_id = 'manyhands'\nc.Exchange.root = {str(exchange)!r}\n"
+            f"c.CourseDirectory.student_id = {name!r}\n")
+        as_learner(name, home, "fetch_assignment", A)
+        path = home / A / f"{N}.ipynb"
+        fetched = nbformat.read(path, as_version=4)
+        if kind == "correct":
+            answered = harness.solved(fetched, source)
+        elif kind == "partly right":  # questions 1 and 3 right, 2 and 4 wrong
+            wrong = harness.load_wrong_answers()[A][N]
+            answered = harness.with_answers(harness.solved(fetched, source), {
+                "q2_answer": wrong["q2_answer"]["wrong"][0]["code"],
+                "q4_answer": wrong["q4_answer"]["wrong"][0]["code"]})
+        else:
+            answered = fetched
+        nbformat.write(answered, path)
+        as_learner(name, home, "submit", A)
+    # the instructor collects, grades, and returns feedback
+    course.run("collect", A, x)
+    code = grading.autograde(course.root, A, jobs=2)
+    course.run("generate_feedback", A, "--force")
+    course.run("release_feedback", A, x)
+    for name, home in homes.items():
+        as_learner(name, home, "fetch_feedback", A)
+    grades = base / "grades.csv"
+    course.run("export", "--to", str(grades))
+    return course, homes, code, grades
+
+
+def test_every_submission_is_collected_and_graded(round_trip):
+    course, _, code, _ = round_trip
+    assert code == 0
+    assert sorted(p.name for p in (course.root / "submitted").iterdir()) == sorted(LEARNERS)
+    assert sorted(p.name for p in (course.root / "autograded").iterdir()) == sorted(LEARNERS)
+
+
+def test_exported_scores_are_the_expected_ones(round_trip):
+    _, _, _, grades = round_trip
+    rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(grades.open()) if r["assignment"] == A}
+    assert rows == EXPECTED
+
+
+def test_every_learner_receives_their_own_feedback(round_trip):
+    _, homes, _, _ = round_trip
+    for name, home in homes.items():
+        pages = list((home / A / "feedback").rglob(f"{N}.html"))
+        assert len(pages) == 1, f"{name} has {len(pages)} feedback pages"
+        html = pages[0].read_text(encoding="utf-8")
+        assert f"Score: {EXPECTED[name]:.1f} / 12.0" in html, f"{name}'s feedback does not show their score"
+        assert "BEGIN HIDDEN TESTS" not in html and "hidden:" not in html
+
+
+def test_the_report_names_every_learner(round_trip):
+    course, _, _, _ = round_trip
+    text = grading.report(course.root, A)
+    for name in LEARNERS:
+        assert name in text

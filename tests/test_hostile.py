@@ -1,0 +1,212 @@
+"""Broken and hostile submissions (tests/hostile_submissions.yaml) are graded correctly, in a sandbox,
+without harm to anyone else's work or to the gradebook, and the instructor is told what happened.
+
+One class of exercise 00 (the correct learner, the blank release and every case of the corpus) is
+graded with the course's command (sandboxed kernels, two nbgrader processes sharing the gradebook)
+and again with plain serial `nbgrader autograde`: the two gradebooks must agree."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import os
+import socket
+import sqlite3
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+import harness
+from manyhands import grading, sandbox
+
+pytestmark = pytest.mark.nbgrader
+
+A = N = "ex00"
+CORPUS = yaml.safe_load(Path(__file__).with_name("hostile_submissions.yaml").read_text(encoding="utf-8"))
+TESTS = ["q1_tests", "q2_tests", "q3_tests", "q4_tests"]
+FAST = "\n# tests: a short cell time limit keeps the infinite loop case quick\nc.Execute.timeout = 8\n"
+
+
+def _cell_index(nb, grade_id):
+    for i, cell in enumerate(nb.cells):
+        if harness.nbgrader_meta(cell).get("grade_id") == grade_id:
+            return i
+    raise KeyError(grade_id)
+
+
+def build(case: dict, solved, source, fill: dict):
+    """The learner's notebook for one case (and the name it is saved under)."""
+    nb = copy.deepcopy(solved)
+    change = case["change"]
+    answers = {gid: _fill(code, fill) for gid, code in change.get("answers", {}).items()}
+    nb = harness.with_answers(nb, answers) if answers else nb
+    for gid, code in change.get("tests", {}).items():
+        nb.cells[_cell_index(nb, gid)].source = code
+    for gid in change.get("duplicate", []):
+        i = _cell_index(nb, gid)
+        nb.cells.insert(i + 1, copy.deepcopy(nb.cells[i]))
+    if "move" in change:
+        moved, before = change["move"]
+        cell = nb.cells.pop(_cell_index(nb, moved))
+        nb.cells.insert(_cell_index(nb, before), cell)
+    for gid in change.get("delete", []):
+        del nb.cells[_cell_index(nb, gid)]
+    return nb, change.get("notebook", N)
+
+
+def _fill(code: str, fill: dict) -> str:
+    for key, value in fill.items():
+        code = code.replace(f"@{key}@", str(value))
+    return code
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_class(root: Path, port: int) -> harness.Course:
+    course = harness.Course(root)
+    with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(FAST)
+    course.release(A)
+    release, source = course.release_nb(A, N), course.source_nb(A, N)
+    solved = harness.solved(release, source)
+    course.submit("correct", A, N, solved)
+    course.submit("blank", A, N, release)
+    fill = {"course": course.root, "package": sandbox.PACKAGE, "port": port,
+            "other": course.root / "submitted" / "correct" / A / f"{N}.ipynb"}
+    for name, case in CORPUS.items():
+        nb, saved_as = build(case, solved, source, fill)
+        folder = course.root / "submitted" / name / A
+        folder.mkdir(parents=True, exist_ok=True)
+        if saved_as:
+            nbformat.write(nb, folder / f"{saved_as}.ipynb")
+    return course
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A port on 127.0.0.1 that a learner's code would reach if the sandbox let it onto the network."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    yield server.getsockname()[1]
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, listener):
+    """The class graded with the course's command (two processes, sandboxed)."""
+    # Without the sandbox this corpus really does overwrite the course package and the gradebook
+    # (tried once: it did); never run it unsandboxed.
+    assert os.environ.get(sandbox.UNSAFE_ENV) != "1", "the hostile corpus must not run without the sandbox"
+    course = make_class(tmp_path_factory.mktemp("hostile"), listener)
+    protected = {name: _digests(course.root / name) for name in ("submitted", "source")}
+    protected["package"] = _digests(sandbox.PACKAGE)
+    config = (course.root / "nbgrader_config.py").read_bytes()
+    code = grading.autograde(course.root, A, jobs=2)
+    report = grading.report(course.root, A)
+    return course, code, report, protected, config
+
+
+@pytest.fixture(scope="module")
+def graded_serially(tmp_path_factory, listener):
+    """The same class graded with plain `nbgrader autograde` (one process), for comparison."""
+    course = make_class(tmp_path_factory.mktemp("serial"), listener)
+    course.run("autograde", A, "--force", check=False)
+    return course
+
+
+def _scores(course, student):
+    try:
+        return course.scores(A, N, student)
+    except Exception:  # no submission notebook in the gradebook: nothing was graded
+        return {}
+
+
+def test_sandbox_is_available():
+    assert sandbox.bwrap_path(), sandbox.INSTALL_HINT
+
+
+def test_correct_and_blank_are_untouched_by_the_rest_of_the_class(graded):
+    course, code, _, _, _ = graded
+    maxima = course.max_scores(A, N)
+    assert course.scores(A, N, "correct") == {t: maxima[t] for t in TESTS}
+    assert set(course.scores(A, N, "blank").values()) == {0.0}
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_each_case_gets_the_right_grade(graded, case):
+    course, _, _, _, _ = graded
+    expect = CORPUS[case]["expect"]
+    maxima = course.max_scores(A, N)
+    want = {t: (0.0 if t in expect["zero"] else maxima[t]) for t in TESTS}
+    got = _scores(course, case)
+    got = {t: got.get(t, 0.0) or 0.0 for t in TESTS}
+    assert got == want, f"{case}: scores {got}, expected {want}"
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_the_instructor_is_told_what_happened(graded, case):
+    course, _, report, _, _ = graded
+    notes = "\n".join(grading.review(course.root, A, case))
+    for text in CORPUS[case]["expect"].get("notes", []):
+        assert text in notes, f"{case}: the report should say {text!r}; it says:\n{notes}"
+    assert case in report
+
+
+@pytest.mark.parametrize("case", sorted(c for c in CORPUS if CORPUS[c]["expect"].get("absent")))
+def test_nothing_leaks_out_of_the_sandbox(graded, case):
+    course, _, _, _, _ = graded
+    text = (course.root / "autograded" / case / A / f"{N}.ipynb").read_text(encoding="utf-8")
+    learner_outputs = "".join(
+        str(out) for cell in nbformat.reads(text, 4).cells if cell.cell_type == "code"
+        and not harness.nbgrader_meta(cell).get("grade") for out in cell.outputs)
+    for secret in CORPUS[case]["expect"]["absent"]:
+        assert secret not in learner_outputs, f"{case}: {secret!r} in the learner's output"
+    assert "refused" in learner_outputs or "Error" in learner_outputs
+
+
+def test_no_submission_source_or_package_file_changed(graded):
+    course, _, _, protected, config = graded
+    assert _digests(course.root / "submitted") == protected["submitted"]
+    assert _digests(course.root / "source") == protected["source"]
+    assert _digests(sandbox.PACKAGE) == protected["package"]
+    assert (course.root / "nbgrader_config.py").read_bytes() == config
+
+
+def test_gradebook_is_intact(graded):
+    course, _, _, _, _ = graded
+    db = sqlite3.connect(course.root / "gradebook.db")
+    assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert db.execute("select count(*) from grade where manual_score = 99").fetchone() == (0,)
+    graded_students = {row[0] for row in db.execute("select student_id from submitted_assignment")}
+    assert {"correct", "blank"} | set(CORPUS) - {"renamed_notebook"} <= graded_students
+
+
+def test_output_is_capped(graded):
+    course, _, _, _, _ = graded
+    size = (course.root / "autograded" / "megabytes_of_output" / A / f"{N}.ipynb").stat().st_size
+    assert size < 400_000, f"the autograded notebook holds {size:,} bytes"
+
+
+def test_parallel_grading_agrees_with_serial_nbgrader(graded, graded_serially):
+    """Same class, same gradebook rows, whether two course processes or one plain nbgrader graded it
+    (the sandbox and the course preprocessors change the hostile cases, so compare the benign ones)."""
+    course, _, _, _, _ = graded
+    benign = ["correct", "blank", "syntax_error_in_one_answer", "edited_test_cell", "deleted_test_cell_wrong_answer"]
+    for student in benign:
+        assert _scores(course, student) == _scores(graded_serially, student), student
+
+
+def test_exported_grades_cover_the_class(graded, tmp_path):
+    course, _, _, _, _ = graded
+    out = tmp_path / "grades.csv"
+    course.run("export", "--to", str(out))
+    rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(out.open()) if r["assignment"] == A}
+    assert rows["correct"] == 8.0 and rows["blank"] == 0.0
+    assert set(rows) >= {"correct", "blank"} | set(CORPUS)
