@@ -12,7 +12,7 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup system browser lab test exercises release collect autograde return feedback export bench clean help
+.PHONY: setup system browser lab test exercises release collect autograde return feedback export bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
@@ -73,6 +73,9 @@ export: setup
 
 bench: setup
 	$(BIN)/python bench/benchmark.py
+
+bench-grading: setup system
+	$(BIN)/python bench/grading_scale.py --sizes 10 50 200
 
 clean:
 	rm -rf instructor/release instructor/autograded instructor/feedback instructor/gradebook.db test-output

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -170,6 +171,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                          cpu_seconds=self.cpu_seconds, tmp_mb=self.tmp_mb,
                          cache_file=self._validation_cache())
         kw["env"] = {"PATH": os.environ.get("PATH", "")}
+        kw["stdout"] = subprocess.DEVNULL  # ipykernel's start-up banner; errors still go to stderr
         return cmd, kw
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
