@@ -300,14 +300,13 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
     with ThreadPoolExecutor(jobs) as pool:
         results = list(pool.map(work, shares))
     worst = 0
-    for share, proc in zip(shares, results):
-        if proc.returncode != 0:
-            worst = proc.returncode
-            print(f"nbgrader autograde failed for {', '.join(share)} (exit {proc.returncode}):")
-            print("\n".join(proc.stderr.splitlines()[-15:]))
+    for proc in results:
+        worst = worst or proc.returncode
         for line in proc.stderr.splitlines():
-            if "[ERROR]" in line or "| ERROR]" in line:
-                print("   ", line)
+            if "| ERROR]" in line and "see the the above traceback" not in line and "Traceback" not in line:
+                print("nbgrader:", line.split("] ", 1)[-1])
+    if worst:
+        print("nbgrader could not grade every submission; the report below says which and why.")
     return worst
 
 

@@ -367,3 +367,132 @@ def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
                     textposition="outside")
     fig.update_layout(barmode="group")
     return fig
+
+
+class ProcurementCalculator(_Displayable):
+    """A plan set on the reported harvest, taken from the real one (lesson 02; model: manyhands.grain).
+
+    ``defaults`` maps the calculator's inputs (reported_harvest_mt, true_harvest_mt, plan_share,
+    seed_fodder_mt, rural_population_m, norm_kg) to their starting values; ``source`` names where
+    the defaults come from.
+    """
+
+    def __init__(self, defaults: dict, source: str):
+        from . import grain
+
+        self._grain = grain
+        slider = dict(style={"description_width": "230px"}, layout=w.Layout(width="560px"), continuous_update=True)
+        d = defaults
+        self.controls = {
+            "reported_harvest_mt": w.FloatSlider(value=d["reported_harvest_mt"], min=40, max=100, step=0.1, description="Harvest the centre believes (Mt)", **slider),
+            "true_harvest_mt": w.FloatSlider(value=d["true_harvest_mt"], min=40, max=100, step=0.1, description="Harvest in the barns (Mt)", **slider),
+            "plan_share": w.FloatSlider(value=d["plan_share"], min=0.0, max=0.6, step=0.01, description="Plan, share of believed harvest", readout_format=".0%", **slider),
+            "seed_fodder_mt": w.FloatSlider(value=d["seed_fodder_mt"], min=0, max=50, step=0.5, description="Seed and fodder (Mt)", **slider),
+            "rural_population_m": w.FloatSlider(value=d["rural_population_m"], min=50, max=150, step=0.5, description="Rural population (millions)", **slider),
+            "norm_kg": w.FloatSlider(value=d["norm_kg"], min=100, max=300, step=5, description="Norm (kg of grain per person a year)", **slider),
+        }
+        for name, control in self.controls.items():
+            control.add_class(f"mh-grain-{name}")
+            control.observe(self._on_change, names="value")
+        self.figure = charts.figure_widget(
+            title="Grain left per rural inhabitant after the plan",
+            x_title="",
+            y_title="Grain per rural inhabitant (kg a year)",
+            source=source, height=430,
+        )
+        self.figure.update_layout(xaxis_title_text=None)
+        self.figure.add_bar(name="what is left", x=["what the centre expects", "what is really left"],
+                            marker=dict(color=[charts.PALETTE[0], charts.PALETTE[5]],
+                                        pattern=dict(shape=["", "/"])))
+        self.figure.add_scatter(name="norm", mode="lines", x=["what the centre expects", "what is really left"],
+                                line=dict(color=charts.PALETTE[6], dash="dash"))
+        self.figure.update_layout(showlegend=True)
+        self.summary = w.HTML()
+        self.summary.add_class("mh-grain-summary")
+        self.view = w.VBox([*self.controls.values(), self.figure, self.summary])
+        self.expected = self.actual = None
+        self._on_change()
+
+    def params(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def _on_change(self, _change=None):
+        try:
+            expected, actual = self._grain.plan_on_estimate(**self.params())
+        except self._grain.GrainInputError as exc:
+            self.summary.value = f"<b>Cannot compute:</b> {html.escape(str(exc))}"
+            return
+        self.expected, self.actual = expected, actual
+        with self.figure.batch_update():
+            self.figure.data[0].y = [expected.per_person_kg, actual.per_person_kg]
+            self.figure.data[1].y = [expected.norm_kg, expected.norm_kg]
+        gap = (f"The plan cannot be met from this harvest: it is short by <b>{actual.shortfall_mt:.1f} Mt</b>."
+               if not actual.feasible else
+               f"The countryside keeps <b>{actual.per_person_kg:.0f} kg</b> per person, "
+               f"{actual.share_of_norm:.0%} of the norm" + (f", <b>{actual.deficit_mt:.1f} Mt</b> short of it." if actual.deficit_mt else "."))
+        self.summary.value = (
+            f"The plan takes <b>{expected.procurement_mt:.1f} Mt</b>. The centre expects the countryside to keep "
+            f"{expected.per_person_kg:.0f} kg per person ({expected.share_of_norm:.0%} of the norm). {gap}")
+
+
+class DecisionTimeline(_Displayable):
+    """The decisions of 1932–33 on a time line, filtered by who took part (lesson 02).
+
+    ``decisions`` needs the columns date, title, actors (';'-separated), initiated_by, signed_by,
+    carried_out_by, summary and citation (the formatted source of each row).
+    """
+
+    def __init__(self, decisions: pd.DataFrame, source: str):
+        self.decisions = decisions.sort_values("date").reset_index(drop=True)
+        actors = sorted({a.strip() for cell in self.decisions["actors"] for a in str(cell).split(";") if a.strip()})
+        self.actors = actors
+        self.actor = w.Dropdown(options=["everyone"] + actors, value="everyone", description="Who took part",
+                                style={"description_width": "110px"})
+        self.actor.add_class("mh-timeline-actor")
+        self.actor.observe(self._on_change, names="value")
+        self.controls = {"actor": self.actor}
+        self.figure = charts.figure_widget(
+            title="Decisions on grain and the famine, 1932–1933", x_title="Date", y_title=None, source=source,
+            height=380)
+        lanes = {a: i for i, a in enumerate(actors)}
+        self._lane = lanes
+        self.figure.add_scatter(name="decisions", mode="markers", marker=dict(size=14, color=charts.PALETTE[0],
+                                symbol="diamond", line=dict(width=1, color="#222")), hovertemplate="%{text}<extra></extra>")
+        self.figure.add_scatter(name="other decisions", mode="markers", marker=dict(size=10, color="#bbbbbb", symbol="circle-open"),
+                                hovertemplate="%{text}<extra></extra>")
+        self.figure.update_yaxes(visible=False, range=[-1, 1])
+        self.figure.update_layout(showlegend=True)
+        self.listing = w.HTML()
+        self.listing.add_class("mh-timeline-listing")
+        self.view = w.VBox([self.actor, self.figure, self.listing])
+        self._on_change()
+
+    def selected(self) -> pd.DataFrame:
+        if self.actor.value == "everyone":
+            return self.decisions
+        mask = self.decisions["actors"].apply(lambda s: self.actor.value in [a.strip() for a in str(s).split(";")])
+        return self.decisions[mask]
+
+    def _hover(self, rows: pd.DataFrame) -> list[str]:
+        return [f"<b>{html.escape(r.title)}</b><br>{r.date:%d %B %Y}<br>signed: {html.escape(r.signed_by)}<br>"
+                f"{_wrap(r.summary, 60)}<br><i>{_wrap(r.citation, 60)}</i>" for r in rows.itertuples()]
+
+    def _on_change(self, _change=None):
+        chosen = self.selected()
+        others = self.decisions.drop(chosen.index)
+        # alternate heights so that decisions close in time do not cover each other
+        height = {i: (0.35 if k % 2 else -0.35) for k, i in enumerate(self.decisions.index)}
+        with self.figure.batch_update():
+            for trace, rows in ((self.figure.data[0], chosen), (self.figure.data[1], others)):
+                trace.x = [d.strftime("%Y-%m-%d") for d in rows["date"]]
+                trace.y = [height[i] for i in rows.index]
+                trace.text = self._hover(rows)
+            self.figure.data[0].name = ("all decisions" if self.actor.value == "everyone"
+                                        else f"with {self.actor.value}")
+        items = "".join(
+            f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. Initiated by {html.escape(r.initiated_by)}; "
+            f"signed by {html.escape(r.signed_by)}; carried out by {html.escape(r.carried_out_by)}. "
+            f"{html.escape(r.summary)} <i>({html.escape(r.citation)})</i></li>" for r in chosen.itertuples())
+        self.listing.value = (f"<p><b>{len(chosen)}</b> of {len(self.decisions)} decisions"
+                              f"{'' if self.actor.value == 'everyone' else ' with ' + html.escape(self.actor.value)}:</p>"
+                              f"<ul>{items}</ul>")

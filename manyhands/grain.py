@@ -1,0 +1,95 @@
+"""The procurement calculator of lesson 02: what a procurement plan leaves the countryside.
+
+    balance = grain_left(harvest_mt=..., procurement_mt=..., seed_fodder_mt=..., rural_population_m=...,
+                         norm_kg=...)
+
+A pure function of its inputs (no data, no randomness).  Quantities are in million tonnes (Mt) of
+grain for one agricultural year, the rural population in millions, the norm in kilograms of grain
+per person per year.  What remains is
+
+    left = harvest - procurement - seed and fodder
+
+and ``left / rural population`` is set against the norm.  When the plan and the seed and fodder
+together take more than the harvest, the plan cannot be met from this harvest: ``left_mt`` is then
+0 and ``shortfall_mt`` says by how much the plan overshoots.  The defaults a lesson uses come from
+``datasets/grain_balance_defaults.csv``, each with its source.
+
+``plan_on_estimate`` shows the mechanism of 1932 that lesson 02 discusses: a plan fitted to a
+*reported* harvest leaves the real countryside less than the centre believes it does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+class GrainInputError(ValueError):
+    """An input the calculator cannot use (not a number, negative, no population)."""
+
+
+@dataclass(frozen=True)
+class GrainBalance:
+    harvest_mt: float
+    procurement_mt: float
+    seed_fodder_mt: float
+    rural_population_m: float
+    norm_kg: float
+    left_mt: float  # what remains for the rural population to eat (never below 0)
+    shortfall_mt: float  # how far plan + seed and fodder exceed the harvest (0 if they do not)
+    per_person_kg: float  # left_mt / rural population, in kg per person per year
+    deficit_mt: float  # how much more the rural population would need to reach the norm (0 if none)
+
+    @property
+    def share_of_norm(self) -> float:
+        """What is left per person as a share of the norm (1.0 = exactly the norm)."""
+        return self.per_person_kg / self.norm_kg
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the plan can be met from this harvest at all."""
+        return self.shortfall_mt == 0
+
+
+def _number(name: str, value, *, positive: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise GrainInputError(f"{name} must be a number, not {type(value).__name__} ({value!r}).")
+    value = float(value)
+    if not math.isfinite(value):
+        raise GrainInputError(f"{name} must be a finite number, not {value}.")
+    if value < 0 or (positive and value == 0):
+        bound = "greater than 0" if positive else "0 or more"
+        raise GrainInputError(f"{name} must be {bound}; got {value}.")
+    return value
+
+
+def grain_left(*, harvest_mt, procurement_mt, seed_fodder_mt, rural_population_m, norm_kg) -> GrainBalance:
+    """What the procurement plan leaves per rural inhabitant, against a norm (see the module docstring)."""
+    harvest = _number("harvest_mt", harvest_mt)
+    plan = _number("procurement_mt", procurement_mt)
+    seed = _number("seed_fodder_mt", seed_fodder_mt)
+    people = _number("rural_population_m", rural_population_m, positive=True)
+    norm = _number("norm_kg", norm_kg, positive=True)
+    remaining = harvest - plan - seed
+    left = max(remaining, 0.0)
+    shortfall = max(-remaining, 0.0)
+    # Mt / million people = tonnes per person; x 1000 = kg per person
+    per_person = left / people * 1000.0
+    deficit = max(norm * people / 1000.0 - left, 0.0)
+    return GrainBalance(harvest, plan, seed, people, norm, left, shortfall, per_person, deficit)
+
+
+def plan_on_estimate(*, reported_harvest_mt, true_harvest_mt, plan_share, seed_fodder_mt, rural_population_m,
+                     norm_kg) -> tuple[GrainBalance, GrainBalance]:
+    """A plan set as ``plan_share`` of the *reported* harvest: (what the centre expects, what happens).
+
+    The same plan, in tonnes, is taken from the true harvest; the two balances differ only in the harvest.
+    """
+    share = _number("plan_share", plan_share)
+    if share > 1:
+        raise GrainInputError(f"plan_share is a share of the harvest, between 0 and 1; got {share}.")
+    reported = _number("reported_harvest_mt", reported_harvest_mt)
+    plan = share * reported
+    common = dict(procurement_mt=plan, seed_fodder_mt=seed_fodder_mt, rural_population_m=rural_population_m,
+                  norm_kg=norm_kg)
+    return grain_left(harvest_mt=reported, **common), grain_left(harvest_mt=true_harvest_mt, **common)

@@ -1,0 +1,84 @@
+"""The procurement calculator (manyhands.grain): exact on hand-computed cases, monotonic in the plan,
+clear errors on impossible inputs."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from manyhands.grain import GrainInputError, grain_left, plan_on_estimate
+
+BASE = dict(harvest_mt=60.0, procurement_mt=20.0, seed_fodder_mt=25.0, rural_population_m=100.0, norm_kg=200.0)
+
+
+def test_hand_computed_case():
+    b = grain_left(**BASE)
+    # 60 - 20 - 25 = 15 Mt left; 15 Mt / 100 million people = 0.15 t = 150 kg each
+    assert b.left_mt == pytest.approx(15.0)
+    assert b.per_person_kg == pytest.approx(150.0)
+    # the norm needs 200 kg x 100 million = 20 Mt: 5 Mt short
+    assert b.deficit_mt == pytest.approx(5.0)
+    assert b.share_of_norm == pytest.approx(0.75)
+    assert b.feasible and b.shortfall_mt == 0
+
+
+def test_enough_left_means_no_deficit():
+    b = grain_left(**{**BASE, "procurement_mt": 10.0})
+    assert b.per_person_kg == pytest.approx(250.0) and b.deficit_mt == 0
+
+
+def test_a_plan_beyond_the_harvest_leaves_nothing_and_says_by_how_much():
+    b = grain_left(**{**BASE, "procurement_mt": 40.0})
+    assert b.left_mt == 0 and b.per_person_kg == 0
+    assert b.shortfall_mt == pytest.approx(5.0) and not b.feasible
+    assert b.deficit_mt == pytest.approx(20.0)
+
+
+def test_monotonic_in_the_plan():
+    plans = [0, 5, 10, 15, 20, 30, 35, 40, 60]
+    left = [grain_left(**{**BASE, "procurement_mt": p}).per_person_kg for p in plans]
+    deficits = [grain_left(**{**BASE, "procurement_mt": p}).deficit_mt for p in plans]
+    assert left == sorted(left, reverse=True)
+    assert deficits == sorted(deficits)
+
+
+def test_monotonic_in_the_harvest():
+    harvests = [40, 50, 55, 60, 70, 90]
+    left = [grain_left(**{**BASE, "harvest_mt": h}).per_person_kg for h in harvests]
+    assert left == sorted(left)
+
+
+def test_a_plan_fitted_to_an_inflated_report_leaves_less_than_the_centre_expects():
+    expected, actual = plan_on_estimate(reported_harvest_mt=70.0, true_harvest_mt=55.0, plan_share=0.3,
+                                        seed_fodder_mt=25.0, rural_population_m=100.0, norm_kg=200.0)
+    assert expected.procurement_mt == actual.procurement_mt == pytest.approx(21.0)
+    assert expected.per_person_kg == pytest.approx(240.0)  # (70 - 21 - 25) / 100 * 1000
+    assert actual.per_person_kg == pytest.approx(90.0)  # (55 - 21 - 25) / 100 * 1000
+    assert expected.deficit_mt == 0 and actual.deficit_mt == pytest.approx(11.0)
+
+
+def test_an_accurate_report_changes_nothing():
+    expected, actual = plan_on_estimate(reported_harvest_mt=60.0, true_harvest_mt=60.0, plan_share=0.25,
+                                        seed_fodder_mt=20.0, rural_population_m=90.0, norm_kg=180.0)
+    assert expected == actual
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("harvest_mt", -1, "0 or more"),
+    ("procurement_mt", "20", "must be a number"),
+    ("seed_fodder_mt", None, "must be a number"),
+    ("rural_population_m", 0, "greater than 0"),
+    ("norm_kg", 0, "greater than 0"),
+    ("harvest_mt", math.nan, "finite"),
+    ("harvest_mt", True, "must be a number"),
+])
+def test_impossible_inputs_get_a_clear_message(field, value, message):
+    with pytest.raises(GrainInputError, match=message):
+        grain_left(**{**BASE, field: value})
+
+
+def test_plan_share_above_one_is_refused():
+    with pytest.raises(GrainInputError, match="between 0 and 1"):
+        plan_on_estimate(reported_harvest_mt=70, true_harvest_mt=60, plan_share=30, seed_fodder_mt=20,
+                         rural_population_m=100, norm_kg=200)
