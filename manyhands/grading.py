@@ -157,6 +157,8 @@ _SUSPECT_NAMES = {
     "subprocess": "runs programs", "socket": "opens network connections", "urllib": "opens URLs",
     "sys": "uses the interpreter's internals (sys)", "importlib": "re-imports modules",
     "inspect": "inspects the running code", "signal": "handles signals", "atexit": "registers exit hooks",
+    "os": "uses the operating system (files, processes)", "pathlib": "reads or writes files",
+    "shutil": "copies or deletes files", "sqlite3": "opens a database",
 }
 _GRADING_MODULES = {"manyhands", "feedback", "hashlib", "json", "_h", "_j", "nbgrader"}
 
@@ -224,6 +226,14 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
             gid = _grade_id(cell)
             if gid and gid not in present:
                 notes.append(f"{name}: {gid} was deleted by the learner; its question is graded without it")
+        release = course / "release" / assignment / f"{name}.ipynb"
+        if release.exists():
+            released = {_grade_id(c): c.source for c in nbformat.read(release, 4).cells if _grade_id(c)}
+            for cell in nbformat.read(submitted / f"{name}.ipynb", 4).cells:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                gid = meta.get("grade_id")
+                if meta.get("locked") and not meta.get("solution") and gid in released and cell.source != released[gid]:
+                    notes.append(f"{name}: {gid} (read-only) was edited by the learner; nbgrader graded the original")
         if nb.metadata.get("manyhands", {}).get("cells_reordered"):
             notes.append(f"{name}: cells were out of order; the source order was restored")
         for cell in nb.cells:
@@ -241,6 +251,10 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                     notes.append(f"{name}: the kernel died in {gid}")
                 elif "characters of output from this cell were cut" in str(out.get("data", {}).get("text/plain", "")):
                     notes.append(f"{name}: {gid} printed too much; output was cut")
+            if meta.get("solution"):
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") == "error" and out.get("ename") not in {"DeadKernelError", "KernelNotRunning"}:
+                        notes.append(f"{name}: {gid} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
             if not meta.get("grade") or meta.get("solution"):
                 reasons = audit_source(cell.source)
                 if reasons:
@@ -287,6 +301,11 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
     # the gradebook, the assignment and the students exist before the workers start, so the
     # workers only ever add their own students' submissions
     _nbgrader(["db", "student", "list"], course)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in everyone:  # so that a learner whose submission cannot be graded still gets a 0 in export
+            gb.update_or_create_student(student)
     jobs = max(1, min(jobs, len(everyone)))
     shares = [everyone[i::jobs] for i in range(jobs)]
 
