@@ -396,11 +396,10 @@ class ProcurementCalculator(_Displayable):
             control.observe(self._on_change, names="value")
         self.figure = charts.figure_widget(
             title="Grain left per rural inhabitant after the plan",
-            x_title="",
+            x_title="The same plan, against the harvest the centre believes and the harvest in the barns",
             y_title="Grain per rural inhabitant (kg a year)",
             source=source, height=430,
         )
-        self.figure.update_layout(xaxis_title_text=None)
         self.figure.add_bar(name="what is left", x=["what the centre expects", "what is really left"],
                             marker=dict(color=[charts.PALETTE[0], charts.PALETTE[5]],
                                         pattern=dict(shape=["", "/"])))

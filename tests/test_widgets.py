@@ -130,3 +130,51 @@ def test_apparatus_chart_shows_the_dataset():
     assert list(cand.y) == list(bodies["candidates"])
     assert full.marker.pattern.shape != cand.marker.pattern.shape
     assert charts.source_of(fig).startswith("Source:")
+
+
+# ---- lesson 02 widgets (the model itself is tested in test_grain.py)
+
+CALC = dict(reported_harvest_mt=70.0, true_harvest_mt=55.0, plan_share=0.3, seed_fodder_mt=25.0,
+            rural_population_m=100.0, norm_kg=200.0)
+
+
+def test_procurement_calculator_follows_its_controls():
+    calc = widgets.ProcurementCalculator(CALC, source="Source: test")
+    bars = calc.figure.data[0]
+    assert list(bars.y) == pytest.approx([240.0, 90.0])  # hand-computed in test_grain.py
+    calc.controls["true_harvest_mt"].value = 70.0  # an honest report: expectation and reality agree
+    assert bars.y[0] == pytest.approx(bars.y[1])
+    calc.controls["plan_share"].value = 0.5  # a heavier plan leaves less
+    assert bars.y[1] == pytest.approx((70 - 35 - 25) / 100 * 1000)
+    calc.controls["norm_kg"].value = 150.0
+    assert list(calc.figure.data[1].y) == [150.0, 150.0]
+    assert "35.0 Mt" in calc.summary.value
+
+
+def test_procurement_calculator_says_when_the_plan_cannot_be_met():
+    calc = widgets.ProcurementCalculator({**CALC, "plan_share": 0.5}, source="Source: test")
+    calc.controls["true_harvest_mt"].value = 50.0  # 50 - 35 - 25 < 0
+    assert "cannot be met" in calc.summary.value and calc.figure.data[0].y[1] == 0
+    assert charts.source_of(calc.figure) == "Source: test" and calc.figure.layout.title.text
+
+
+def test_decision_timeline_filters_by_actor():
+    import pandas as pd
+
+    rows = pd.DataFrame({
+        "date": pd.to_datetime(["1932-08-07", "1932-12-14", "1933-01-22"]),
+        "title": ["first", "second", "third"],
+        "actors": ["Stalin; Politburo", "Politburo; Republic leadership", "Stalin; OGPU"],
+        "initiated_by": ["a", "b", "c"], "signed_by": ["x", "y", "z"], "carried_out_by": ["p", "q", "r"],
+        "summary": ["s1", "s2", "s3"], "citation": ["c1", "c2", "c3"],
+    })
+    timeline = widgets.DecisionTimeline(rows, source="Source: test")
+    chosen, others = timeline.figure.data
+    assert len(chosen.x) == 3 and len(others.x) == 0
+    timeline.controls["actor"].value = "Stalin"
+    assert list(chosen.x) == ["1932-08-07", "1933-01-22"] and list(others.x) == ["1932-12-14"]
+    assert "<b>2</b> of 3 decisions" in timeline.listing.value and "third" in timeline.listing.value
+    assert "second" not in timeline.listing.value
+    timeline.controls["actor"].value = "Republic leadership"
+    assert list(chosen.x) == ["1932-12-14"]
+    assert timeline.actors == ["OGPU", "Politburo", "Republic leadership", "Stalin"]
