@@ -193,3 +193,15 @@ def test_apparatus_inner_bodies_are_smaller_than_the_central_committee():
     cc = bodies.loc["central_committee"]
     for body in ("orgburo", "politburo", "secretariat"):
         assert bodies.loc[body, "full_members"] < cc["full_members"]
+
+
+def test_harvest_follows_what_the_source_table_shows():
+    """Relations visible in the reproduced Wheatcroft and Davies table: the official and revised figures agree
+    until the 'biological yield' was introduced, then the official one is the larger; the Western low
+    estimate is below the official figure every year."""
+    h = data.load("grain_harvest").set_index("year")
+    before, after = h.loc[1928:1932], h.loc[1933:1934]
+    assert (before["harvest_official_mt"] == before["harvest_revised_mt"]).all()
+    assert (after["harvest_official_mt"] > after["harvest_revised_mt"]).all()
+    assert (h["harvest_western_low_mt"] < h["harvest_official_mt"]).all()
+    assert list(h.index) == list(range(1928, 1935))
