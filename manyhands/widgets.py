@@ -22,6 +22,13 @@ def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(html.escape(text), width))
 
 
+def _wire(controls: dict, prefix: str, callback) -> None:
+    """Give each control a CSS class (``prefix-name``, for the browser tests) and call ``callback`` on change."""
+    for name, control in controls.items():
+        control.add_class(f"{prefix}-{name}")
+        control.observe(callback, names="value")
+
+
 class _Displayable:
     view: w.Widget
 
@@ -240,9 +247,7 @@ class ChainOfCommand(_Displayable):
             "amplification": w.FloatSlider(value=0.0, min=0, max=0.3, step=0.01, description="Margin added per office", readout_format=".0%", **slider),
             "seed": w.IntText(value=0, description="Random seed", style={"description_width": "190px"}),
         }
-        for name, control in self.controls.items():
-            control.add_class(f"mh-chain-{name}")
-            control.observe(self._on_change, names="value")
+        _wire(self.controls, "mh-chain", self._on_change)
         self.figure = charts.figure_widget(
             title="What the centre hears, and what it demands",
             x_title="Level (0 = producers; highest = the centre)",
@@ -391,9 +396,7 @@ class ProcurementCalculator(_Displayable):
             "rural_population_m": w.FloatSlider(value=d["rural_population_m"], min=50, max=150, step=0.5, description="Rural population (millions)", **slider),
             "norm_kg": w.FloatSlider(value=d["norm_kg"], min=100, max=300, step=5, description="Norm (kg of grain per person a year)", **slider),
         }
-        for name, control in self.controls.items():
-            control.add_class(f"mh-grain-{name}")
-            control.observe(self._on_change, names="value")
+        _wire(self.controls, "mh-grain", self._on_change)
         self.figure = charts.figure_widget(
             title="Grain left per rural inhabitant after the plan",
             x_title="The same plan, against the harvest the centre believes and the harvest in the barns",
