@@ -253,7 +253,11 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                     notes.append(f"{name}: {gid} printed too much; output was cut")
             if meta.get("solution"):
                 for out in cell.get("outputs", []):
-                    if out.get("output_type") == "error" and out.get("ename") not in {"DeadKernelError", "KernelNotRunning"}:
+                    if out.get("output_type") != "error" or out.get("ename") in {"DeadKernelError", "KernelNotRunning"}:
+                        continue
+                    if out.get("ename") == "NotImplementedError":  # the release's stub, left in place
+                        notes.append(f"{name}: {gid} not answered")
+                    else:
                         notes.append(f"{name}: {gid} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
             if not meta.get("grade") or meta.get("solution"):
                 reasons = audit_source(cell.source)

@@ -210,3 +210,10 @@ def test_exported_grades_cover_the_class(graded, tmp_path):
     rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(out.open()) if r["assignment"] == A}
     assert rows["correct"] == 8.0 and rows["blank"] == 0.0
     assert set(rows) >= {"correct", "blank"} | set(CORPUS)
+
+
+def test_the_report_says_which_answers_were_left_blank(graded):
+    course, _, _, _, _ = graded
+    notes = grading.review(course.root, A, "blank")
+    assert "ex00: q1_answer not answered" in notes and not any("raised" in n for n in notes)
+    assert grading.review(course.root, A, "correct") == []
