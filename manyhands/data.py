@@ -206,7 +206,13 @@ def cite(source_id: str, locator: str | None = None) -> str:
         item = references()[source_id]
     except KeyError:
         raise DataError(f"{source_id!r} is not in the course reference list (datasets/references.json).") from None
-    text = f"{_authors(item)} {year(item) or 'n.d.'}"
+    parts = (item.get("issued", {}).get("date-parts") or [[None]])[0]
+    if len(parts) == 3:  # a dated document (letter, decree): the day tells two of them apart
+        import calendar
+
+        text = f"{_authors(item)}, {parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
+    else:
+        text = f"{_authors(item)} {year(item) or 'n.d.'}"
     return f"{text}, {locator}" if locator else text
 
 

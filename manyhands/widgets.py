@@ -491,6 +491,7 @@ class DecisionTimeline(_Displayable):
                 trace.text = self._hover(rows)
             self.figure.data[0].name = ("all decisions" if self.actor.value == "everyone"
                                         else f"with {self.actor.value}")
+            self.figure.data[1].name = "other decisions"
         items = "".join(
             f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. Initiated by {html.escape(r.initiated_by)}; "
             f"signed by {html.escape(r.signed_by)}; carried out by {html.escape(r.carried_out_by)}. "

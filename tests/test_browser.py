@@ -207,3 +207,25 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     assert "centre hears" in page.locator(".mh-chain-summary").inner_text()
     page.screenshot(path=str(shots / "lesson01_chain.png"))
     assert errors == 0, "the lesson wrote to stderr while running"
+
+
+def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
+    base, _home = lab
+    _open_and_run(page, base, "02_grain.ipynb")
+    page.wait_for_selector(".mh-timeline-actor select", timeout=90_000)
+    _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= 2, "two plotly charts")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+    harvest = _figure(page, "USSR grain harvest, 1928–1934: three estimates")
+    assert len(harvest["data"]) == 3 and len(harvest["data"][0]["x"]) == 7
+
+    # choosing one person in "Who took part" keeps only their documents highlighted and listed
+    chart = "Decisions on grain and the famine, 1932–1933"
+    assert len(_figure(page, chart)["data"][0]["x"]) == 7
+    actor = page.locator(".mh-timeline-actor select")
+    actor.scroll_into_view_if_needed()
+    actor.select_option("Sholokhov")
+    _wait_for(page, lambda: len(_figure(page, chart)["data"][0]["x"]) == 3, "the time line to keep Sholokhov's three documents")
+    assert len(_figure(page, chart)["data"][1]["x"]) == 4
+    assert "3</b> of 7" in page.locator(".mh-timeline-listing").inner_html()
+    page.screenshot(path=str(shots / "lesson02_timeline.png"))
+    assert errors == 0, "the lesson wrote to stderr while running"
