@@ -102,6 +102,27 @@ def widget_times(moves: int = 50) -> None:
         samples.append(time.perf_counter() - start)
     print(f"  membership chart, one series choice: {statistics.median(samples) * 1000:.1f} ms")
 
+    decisions = data.load("famine_decisions")
+    decisions = decisions.assign(citation=[data.cite(s) for s in decisions["source_id"]])
+    timeline = widgets.DecisionTimeline(decisions, source="Source: bench")
+    options = list(timeline.actor.options)
+    samples = []
+    for i in range(moves):
+        start = time.perf_counter()
+        timeline.actor.value = options[(i + 1) % len(options)]
+        samples.append(time.perf_counter() - start)
+    print(f"  decision time line, one actor choice (filter + figure + listing): {statistics.median(samples) * 1000:.1f} ms")
+
+    calc = widgets.ProcurementCalculator(dict(reported_harvest_mt=89.8, true_harvest_mt=68.4, plan_share=0.3,
+                                              seed_fodder_mt=20.0, rural_population_m=100.0, norm_kg=200.0),
+                                         source="Source: bench (illustrative inputs)")
+    samples = []
+    for i in range(moves):
+        start = time.perf_counter()
+        calc.controls["plan_share"].value = 0.2 + (i % 20) / 100
+        samples.append(time.perf_counter() - start)
+    print(f"  procurement calculator, one plan step (model + figure): {statistics.median(samples) * 1000:.1f} ms")
+
 
 def autograde_time(students: int = 5) -> None:
     import harness
