@@ -110,13 +110,14 @@ def _wait_for(page, predicate, what: str, timeout: float = 30.0):
 
 
 def _open_and_run(page, base, notebook):
-    page.goto(f"{base}/lab/tree/lessons/{notebook}?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    # ?reset: start from an empty workspace, so the tabs of earlier tests are not restored beside this lesson
+    page.goto(f"{base}/lab/tree/lessons/{notebook}?reset&token={TOKEN}")
     page.wait_for_function(
         f"window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.title.label === '{notebook}'"
         " && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
         timeout=60_000,
     )
+    page.wait_for_function("document.querySelectorAll('.jp-NotebookPanel').length === 1", timeout=30_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
