@@ -121,6 +121,14 @@ def _open_and_run(page, base, notebook):
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
+def _run_lesson(page, base, notebook, widget_selector, charts):
+    """Open and run a lesson, wait for its first widget and its plotly charts; return the number of stderr outputs."""
+    _open_and_run(page, base, notebook)
+    page.wait_for_selector(widget_selector, timeout=90_000)
+    _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= charts, f"{charts} plotly charts")
+    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+
+
 @pytest.fixture(scope="module")
 def shots(output_dir):
     folder = output_dir / "browser"
@@ -181,10 +189,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
 
 def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     base, _home = lab
-    _open_and_run(page, base, "01_the_bureaucracy.ipynb")
-    page.wait_for_selector(".mh-chain-levels", timeout=90_000)
-    _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= 2, "two plotly charts")
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+    errors = _run_lesson(page, base, "01_the_bureaucracy.ipynb", ".mh-chain-levels", charts=2)
 
     # membership chart: choosing "candidates" hides the full-members line
     title = "Party membership reported to each congress, 1921–1939"
@@ -212,10 +217,7 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
 
 def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
     base, _home = lab
-    _open_and_run(page, base, "02_grain.ipynb")
-    page.wait_for_selector(".mh-timeline-actor select", timeout=90_000)
-    _wait_for(page, lambda: len(page.evaluate(JS_FIGURES)) >= 2, "two plotly charts")
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+    errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=2)
     harvest = _figure(page, "USSR grain harvest, 1928–1934: three estimates")
     assert len(harvest["data"]) == 3 and len(harvest["data"][0]["x"]) == 7
 
