@@ -66,6 +66,11 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         wanted = " or ".join(t.__name__ for t in types)
         hint = f" For example: {example}" if example else ""
+        for plain, kind in ((int, numbers.Integral), (float, numbers.Real)):
+            if plain in types and isinstance(value, kind) and not isinstance(value, bool):
+                # a numpy or pandas number where a plain Python one is asked for: say how to convert it
+                hint = f" Wrap it in {plain.__name__}(...) to turn it into a plain Python {plain.__name__}.{hint}"
+                break
         raise AnswerError(f"`{name}` should be {_a(wanted)}, but it is {_a(_type_name(value))}.{hint}")
 
 

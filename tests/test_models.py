@@ -157,6 +157,19 @@ def test_defined_and_values():
         feedback.check_values({"a": True}, int, "x")
 
 
+def test_check_type_says_how_to_convert_numpy_numbers():
+    import numpy as np
+
+    with pytest.raises(feedback.AnswerError, match=r"Wrap it in int\(\.\.\.\)"):
+        feedback.check_type(np.int64(1934), int, "largest_gap(harvest)")
+    with pytest.raises(feedback.AnswerError) as wrong_kind:
+        feedback.check_type("1934", int, "largest_gap(harvest)")
+    assert "Wrap it" not in str(wrong_kind.value) and "a str" in str(wrong_kind.value)
+    feedback.check_type(np.float64(2.5), float, "x")  # numpy floats are Python floats: accepted
+    with pytest.raises(feedback.AnswerError, match="should be an int, but it is a bool"):
+        feedback.check_type(True, int, "x")
+
+
 def test_expect():
     feedback.expect(True, "fine")
     with pytest.raises(feedback.AnswerError, match="explain"):
