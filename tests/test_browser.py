@@ -224,7 +224,7 @@ def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
     # choosing one person in "Who took part" keeps only their documents highlighted and listed
     chart = "Decisions on grain and the famine, 1932–1933"
     total = len(_figure(page, chart)["data"][0]["x"])
-    assert total == 9
+    assert total == 10
     actor = page.locator(".mh-timeline-actor select")
     actor.scroll_into_view_if_needed()
     actor.select_option("Sholokhov")
