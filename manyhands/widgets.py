@@ -453,9 +453,11 @@ class DecisionTimeline(_Displayable):
         self.actor.add_class("mh-timeline-actor")
         self.actor.observe(self._on_change, names="value")
         self.controls = {"actor": self.actor}
+        first, last = self.decisions["date"].min().year, self.decisions["date"].max().year
+        years = f"{first}–{last}" if first != last else f"{first}"
         self.figure = charts.figure_widget(
-            title="Decisions on grain and the famine, 1932–1933", x_title="Date", y_title=None, source=source,
-            height=380)
+            title=f"Decisions on grain and the famine, {years}", x_title="Date", y_title=None, source=source,
+            height=max(380, 120 + 24 * len(actors)))
         lanes = {a: i for i, a in enumerate(actors)}
         self._lane = lanes
         self.figure.add_scatter(name="decisions", mode="markers", marker=dict(size=14, color=charts.PALETTE[0],

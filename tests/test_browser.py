@@ -217,14 +217,16 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
 
 def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
     base, _home = lab
-    errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=2)
+    errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=3)
     harvest = _figure(page, "USSR grain harvest, 1928–1934: three estimates")
     assert len(harvest["data"]) == 3 and len(harvest["data"][0]["x"]) == 7
+    exports = _figure(page, "USSR grain exports, 1930–1931, and the plan for 1931/32, as each source gives them")
+    assert len(exports["data"]) == 3, "one set of bars per source"
 
     # choosing one person in "Who took part" keeps only their documents highlighted and listed
-    chart = "Decisions on grain and the famine, 1932–1933"
+    chart = "Decisions on grain and the famine, 1931–1933"
     total = len(_figure(page, chart)["data"][0]["x"])
-    assert total == 10
+    assert total == 13
     actor = page.locator(".mh-timeline-actor select")
     actor.scroll_into_view_if_needed()
     actor.select_option("Sholokhov")

@@ -205,3 +205,28 @@ def test_harvest_follows_what_the_source_table_shows():
     assert (after["harvest_official_mt"] > after["harvest_revised_mt"]).all()
     assert (h["harvest_western_low_mt"] < h["harvest_official_mt"]).all()
     assert list(h.index) == list(range(1928, 1935))
+
+
+def test_exports_follow_what_the_sources_state():
+    """Ammende (1936, p. 47) and the text with Table 54 agree on 1931 (5.2 Mt) and differ on 1930 (4.8 against
+    'about 5.8'); the Politburo's plan of 5 July 1931 (4.5 Mt) names barley 1, oats 0.4 and maize 0.3 Mt within it;
+    every reported export is a small share of that year's revised harvest."""
+    x = data.load("grain_exports").set_index("export_id")
+    assert x.loc["x1931_ammende", "exports_mt"] == x.loc["x1931_cpw", "exports_mt"] == 5.2
+    assert (x.loc["x1930_ammende", "exports_mt"], x.loc["x1930_cpw", "exports_mt"]) == (4.8, 5.8)
+    plan = x[x["kind"] == "plan"]
+    assert list(plan["period"]) == ["1931-07/1932-06"] and plan["exports_mt"].iloc[0] >= 1.0 + 0.4 + 0.3
+    harvest = data.load("grain_harvest").set_index("year")
+    for _, row in x[x["kind"] == "reported"].iterrows():
+        assert row["exports_mt"] < 0.1 * harvest.loc[int(row["period"]), "harvest_revised_mt"]
+
+
+def test_every_signatory_is_listed_among_the_actors():
+    """The time line's "Who took part" filter uses `actors`: a person who signed a document must be found there."""
+    d = data.load("famine_decisions")
+    for _, row in d.iterrows():
+        actors = {a.strip() for a in row["actors"].split(";")}
+        if row["signed_by"] != "not checked by the course":
+            signers = {s.strip() for s in row["signed_by"].split(";")}
+            assert signers <= actors, (row["decision_id"], signers - actors)
+    assert d["date"].is_monotonic_increasing, "keep the time line's rows in date order"
