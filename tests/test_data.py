@@ -230,3 +230,13 @@ def test_every_signatory_is_listed_among_the_actors():
             signers = {s.strip() for s in row["signed_by"].split(";")}
             assert signers <= actors, (row["decision_id"], signers - actors)
     assert d["date"].is_monotonic_increasing, "keep the time line's rows in date order"
+
+
+def test_losses_are_ranges_or_marked_lower_bounds():
+    """Every estimate has low <= high; an empty high is allowed only where the source gives a lower bound."""
+    losses = data.load("famine_losses")
+    for _, row in losses.iterrows():
+        if pd.isna(row["deaths_high_m"]):
+            assert "lower bound" in row["kind"], row["estimate_id"]
+        else:
+            assert row["deaths_low_m"] <= row["deaths_high_m"], row["estimate_id"]
