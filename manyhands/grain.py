@@ -12,10 +12,16 @@ per person per year.  What remains is
 and ``left / rural population`` is set against the norm.  When the plan and the seed and fodder
 together take more than the harvest, the plan cannot be met from this harvest: ``left_mt`` is then
 0 and ``shortfall_mt`` says by how much the plan overshoots.  The defaults a lesson uses come from
-``datasets/grain_balance_defaults.csv``, each with its source.
+``datasets/grain_harvest.csv`` and ``datasets/grain_procurement.csv``; the course found no
+source it could read for a rural population, a seed and fodder need or a subsistence norm, so the
+lesson leaves those to the learner.
 
 ``plan_on_estimate`` shows the mechanism of 1932 that lesson 02 discusses: a plan fitted to a
 *reported* harvest leaves the real countryside less than the centre believes it does.
+
+``plan_take`` is the part of the calculation that needs no assumption beyond the sourced figures: what a
+plan, in tonnes, takes from a harvest and what it leaves.  ``parse_assumption`` reads a figure a learner
+types (rural population, seed and fodder, a norm), for which the course has no sourced default.
 """
 
 from __future__ import annotations
@@ -93,3 +99,46 @@ def plan_on_estimate(*, reported_harvest_mt, true_harvest_mt, plan_share, seed_f
     common = dict(procurement_mt=plan, seed_fodder_mt=seed_fodder_mt, rural_population_m=rural_population_m,
                   norm_kg=norm_kg)
     return grain_left(harvest_mt=reported, **common), grain_left(harvest_mt=true_harvest_mt, **common)
+
+
+@dataclass(frozen=True)
+class PlanTake:
+    harvest_mt: float
+    plan_mt: float
+    left_mt: float  # harvest minus plan (never below 0)
+    shortfall_mt: float  # how far the plan exceeds the harvest (0 if it does not)
+
+    @property
+    def share(self) -> float:
+        """The plan as a share of the harvest (may exceed 1 when the plan cannot be met)."""
+        return self.plan_mt / self.harvest_mt if self.harvest_mt else math.inf
+
+
+def plan_take(*, harvest_mt, plan_mt) -> PlanTake:
+    """What a plan of ``plan_mt`` takes from a harvest of ``harvest_mt`` (both Mt), and what it leaves."""
+    harvest = _number("harvest_mt", harvest_mt, positive=True)
+    plan = _number("plan_mt", plan_mt)
+    return PlanTake(harvest, plan, max(harvest - plan, 0.0), max(plan - harvest, 0.0))
+
+
+def parse_assumption(label: str, text, *, zero_ok: bool = False) -> float | None:
+    """A figure typed by a learner: None when left empty, a number otherwise, or a clear error.
+
+    Accepts a decimal comma ("1,5") and surrounding spaces; refuses words, negative numbers and,
+    unless ``zero_ok``, zero.
+    """
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise GrainInputError(f"{label}: expected text to read a number from, not {type(text).__name__}.")
+    cleaned = text.strip().replace(" ", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise GrainInputError(f"{label}: '{text.strip()}' is not a number. Type digits only, e.g. 100 or 12.5.") from None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        bound = "0 or more" if zero_ok else "greater than 0"
+        raise GrainInputError(f"{label}: must be a number {bound}; got '{text.strip()}'.")
+    return value

@@ -375,12 +375,20 @@ def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
 
 
 class ProcurementCalculator(_Displayable):
-    """A plan set on the reported harvest, taken from the real one (lesson 02; model: manyhands.grain).
+    """A plan in tonnes, taken from the harvest the centre believes and from the harvest in the barns (lesson 02).
 
-    ``defaults`` maps the calculator's inputs (reported_harvest_mt, true_harvest_mt, plan_share,
-    seed_fodder_mt, rural_population_m, norm_kg) to their starting values; ``source`` names where
-    the defaults come from.
+    ``defaults`` gives the starting values of reported_harvest_mt, true_harvest_mt and plan_mt, which the
+    lesson takes from sourced datasets; ``source`` names them.  The rural population, seed and fodder and a
+    norm have no sourced default: they are text boxes the learner fills in, empty at first, and every
+    figure computed from them is labelled as resting on the learner's own assumptions.
     """
+
+    POSITIONS = ["harvest the centre believes", "harvest in the barns"]
+    ASSUMPTIONS = {  # name: (label, zero allowed)
+        "rural_population_m": ("Rural population (millions)", False),
+        "seed_fodder_mt": ("Seed and fodder kept back (Mt)", True),
+        "norm_kg": ("Norm (kg of grain per person a year)", False),
+    }
 
     def __init__(self, defaults: dict, source: str):
         from . import grain
@@ -391,50 +399,85 @@ class ProcurementCalculator(_Displayable):
         self.controls = {
             "reported_harvest_mt": w.FloatSlider(value=d["reported_harvest_mt"], min=40, max=100, step=0.1, description="Harvest the centre believes (Mt)", **slider),
             "true_harvest_mt": w.FloatSlider(value=d["true_harvest_mt"], min=40, max=100, step=0.1, description="Harvest in the barns (Mt)", **slider),
-            "plan_share": w.FloatSlider(value=d["plan_share"], min=0.0, max=0.6, step=0.01, description="Plan, share of believed harvest", readout_format=".0%", **slider),
-            "seed_fodder_mt": w.FloatSlider(value=d["seed_fodder_mt"], min=0, max=50, step=0.5, description="Seed and fodder (Mt)", **slider),
-            "rural_population_m": w.FloatSlider(value=d["rural_population_m"], min=50, max=150, step=0.5, description="Rural population (millions)", **slider),
-            "norm_kg": w.FloatSlider(value=d["norm_kg"], min=100, max=300, step=5, description="Norm (kg of grain per person a year)", **slider),
+            "plan_mt": w.FloatSlider(value=d["plan_mt"], min=0, max=60, step=0.1, description="Procurement plan (Mt)", **slider),
         }
         _wire(self.controls, "mh-grain", self._on_change)
+        self.assumptions = {
+            name: w.Text(value="", placeholder="your figure", description=label, continuous_update=True,
+                         style={"description_width": "230px"}, layout=w.Layout(width="400px"))
+            for name, (label, _zero) in self.ASSUMPTIONS.items()
+        }
+        _wire(self.assumptions, "mh-grain", self._on_change)
         self.figure = charts.figure_widget(
-            title="Grain left per rural inhabitant after the plan",
-            x_title="The same plan, against the harvest the centre believes and the harvest in the barns",
-            y_title="Grain per rural inhabitant (kg a year)",
+            title="What the same plan takes from each harvest, and what it leaves",
+            x_title="The harvest the plan is taken from",
+            y_title="Grain (million tonnes)",
             source=source, height=430,
         )
-        self.figure.add_bar(name="what is left", x=["what the centre expects", "what is really left"],
-                            marker=dict(color=[charts.PALETTE[0], charts.PALETTE[5]],
-                                        pattern=dict(shape=["", "/"])))
-        self.figure.add_scatter(name="norm", mode="lines", x=["what the centre expects", "what is really left"],
-                                line=dict(color=charts.PALETTE[6], dash="dash"))
-        self.figure.update_layout(showlegend=True)
+        self.figure.add_bar(name="taken by the plan", x=self.POSITIONS,
+                            marker=dict(color=charts.PALETTE[5], pattern=dict(shape="/")))
+        self.figure.add_bar(name="left after the plan", x=self.POSITIONS, marker=dict(color=charts.PALETTE[0]))
+        self.figure.update_layout(barmode="stack", showlegend=True)
         self.summary = w.HTML()
         self.summary.add_class("mh-grain-summary")
-        self.view = w.VBox([*self.controls.values(), self.figure, self.summary])
-        self.expected = self.actual = None
+        self.per_person = w.HTML()
+        self.per_person.add_class("mh-grain-per-person")
+        heading = w.HTML("<b>Your own assumptions</b> (the course found no source it could read for these; "
+                         "anything computed from them rests on your figures, not on evidence):")
+        self.view = w.VBox([*self.controls.values(), self.figure, self.summary, heading,
+                            *self.assumptions.values(), self.per_person])
+        self.believed = self.barns = None
         self._on_change()
 
     def params(self) -> dict:
         return {k: c.value for k, c in self.controls.items()}
 
     def _on_change(self, _change=None):
+        p = self.params()
         try:
-            expected, actual = self._grain.plan_on_estimate(**self.params())
+            believed = self._grain.plan_take(harvest_mt=p["reported_harvest_mt"], plan_mt=p["plan_mt"])
+            barns = self._grain.plan_take(harvest_mt=p["true_harvest_mt"], plan_mt=p["plan_mt"])
         except self._grain.GrainInputError as exc:
             self.summary.value = f"<b>Cannot compute:</b> {html.escape(str(exc))}"
             return
-        self.expected, self.actual = expected, actual
+        self.believed, self.barns = believed, barns
         with self.figure.batch_update():
-            self.figure.data[0].y = [expected.per_person_kg, actual.per_person_kg]
-            self.figure.data[1].y = [expected.norm_kg, expected.norm_kg]
-        gap = (f"The plan cannot be met from this harvest: it is short by <b>{actual.shortfall_mt:.1f} Mt</b>."
-               if not actual.feasible else
-               f"The countryside keeps <b>{actual.per_person_kg:.0f} kg</b> per person, "
-               f"{actual.share_of_norm:.0%} of the norm" + (f", <b>{actual.deficit_mt:.1f} Mt</b> short of it." if actual.deficit_mt else "."))
-        self.summary.value = (
-            f"The plan takes <b>{expected.procurement_mt:.1f} Mt</b>. The centre expects the countryside to keep "
-            f"{expected.per_person_kg:.0f} kg per person ({expected.share_of_norm:.0%} of the norm). {gap}")
+            self.figure.data[0].y = [min(t.plan_mt, t.harvest_mt) for t in (believed, barns)]
+            self.figure.data[1].y = [believed.left_mt, barns.left_mt]
+        text = (f"The plan of <b>{p['plan_mt']:.1f} Mt</b> is {believed.share:.0%} of the harvest the centre believes "
+                f"({believed.harvest_mt:.1f} Mt) and <b>{barns.share:.0%}</b> of the harvest in the barns "
+                f"({barns.harvest_mt:.1f} Mt). ")
+        if barns.shortfall_mt:
+            text += f"It cannot be met from the barns at all: it exceeds that harvest by <b>{barns.shortfall_mt:.1f} Mt</b>."
+        else:
+            gap = believed.left_mt - barns.left_mt
+            text += (f"It leaves {believed.left_mt:.1f} Mt on paper and <b>{barns.left_mt:.1f} Mt</b> in the barns"
+                     + (f", {gap:.1f} Mt less than the centre counts on." if gap > 0 else "."))
+        self.summary.value = text
+        self.per_person.value = self._per_person(p)
+
+    def _per_person(self, p: dict) -> str:
+        g = self._grain
+        try:
+            values = {name: g.parse_assumption(label, self.assumptions[name].value, zero_ok=zero)
+                      for name, (label, zero) in self.ASSUMPTIONS.items()}
+        except g.GrainInputError as exc:
+            return f"<b>Cannot use your figure:</b> {html.escape(str(exc))}"
+        missing = [self.ASSUMPTIONS[n][0][0].lower() + self.ASSUMPTIONS[n][0][1:] for n, v in values.items() if v is None]
+        if missing:
+            return "Fill in " + ", ".join(missing) + " to see what is left per rural inhabitant."
+        common = dict(procurement_mt=p["plan_mt"], seed_fodder_mt=values["seed_fodder_mt"],
+                      rural_population_m=values["rural_population_m"], norm_kg=values["norm_kg"])
+        paper = g.grain_left(harvest_mt=p["reported_harvest_mt"], **common)
+        real = g.grain_left(harvest_mt=p["true_harvest_mt"], **common)
+        prefix = "<i>On your assumptions, not the course's figures:</i> "
+        if not real.feasible:
+            return (prefix + f"the plan and the seed and fodder together exceed the harvest in the barns by "
+                    f"<b>{real.shortfall_mt:.1f} Mt</b>; nothing is left to eat.")
+        return (prefix + f"on paper each rural inhabitant keeps {paper.per_person_kg:.0f} kg a year "
+                f"({paper.share_of_norm:.0%} of your norm); from the barns, <b>{real.per_person_kg:.0f} kg</b> "
+                f"({real.share_of_norm:.0%} of it)"
+                + (f", {real.deficit_mt:.1f} Mt short of the norm for everyone." if real.deficit_mt else "."))
 
 
 class DecisionTimeline(_Displayable):

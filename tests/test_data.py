@@ -240,3 +240,22 @@ def test_losses_are_ranges_or_marked_lower_bounds():
             assert "lower bound" in row["kind"], row["estimate_id"]
         else:
             assert row["deaths_low_m"] <= row["deaths_high_m"], row["estimate_id"]
+
+
+POOD_KG = 16.38  # the factor implied by '356 million poods (5,831,300 t)' (holodomor_institute_12jul1932)
+
+
+def test_procurement_plans_follow_what_the_sources_state():
+    """Each plan is kept as the source gives it; its tonnage is the same figure converted (poods at 16.38 kg),
+    and the sources' own relations hold: the 1931 plan was cut from 26.6 to 22.7 Mt, the 1930 regional plans
+    are parts of the all-Union one, and Ukraine's 1932 figure is the one the source gives in tonnes."""
+    q = data.load("grain_procurement").set_index("procurement_id")
+    for pid, row in q.iterrows():
+        expected = row["value"] * POOD_KG / 1000 if row["unit"] == "million poods" else row["value"]
+        assert row["grain_mt"] == pytest.approx(expected, abs=0.005), pid
+    assert (q.loc["q1931_ussr_first", "grain_mt"], q.loc["q1931_ussr_cut", "grain_mt"]) == (26.6, 22.7)
+    assert q.loc["q1930_ukr", "value"] + q.loc["q1930_ncauc", "value"] < q.loc["q1930_ussr", "value"] == 1434
+    assert q.loc["q1932_ukr", "value"] * POOD_KG * 1000 == pytest.approx(5_831_300, rel=1e-4)
+    harvest = data.load("grain_harvest").set_index("year")
+    ussr = q[q["territory"] == "USSR"]
+    assert (ussr["grain_mt"] < 0.5 * harvest.loc[ussr["harvest_year"], "harvest_official_mt"].to_numpy()).all()

@@ -82,3 +82,41 @@ def test_plan_share_above_one_is_refused():
     with pytest.raises(GrainInputError, match="between 0 and 1"):
         plan_on_estimate(reported_harvest_mt=70, true_harvest_mt=60, plan_share=30, seed_fodder_mt=20,
                          rural_population_m=100, norm_kg=200)
+
+
+# ---- plan_take and parse_assumption (the calculator's sourced part and the learner's own figures)
+
+from manyhands.grain import parse_assumption, plan_take  # noqa: E402
+
+
+def test_plan_take_is_exact_and_says_when_a_plan_exceeds_the_harvest():
+    t = plan_take(harvest_mt=69.5, plan_mt=22.7)
+    assert (t.left_mt, t.shortfall_mt) == pytest.approx((46.8, 0.0)) and t.share == pytest.approx(22.7 / 69.5)
+    t = plan_take(harvest_mt=20.0, plan_mt=22.7)
+    assert (t.left_mt, t.shortfall_mt) == pytest.approx((0.0, 2.7)) and t.share > 1
+    lefts = [plan_take(harvest_mt=56.0, plan_mt=p).left_mt for p in range(0, 60, 5)]
+    assert lefts == sorted(lefts, reverse=True)
+
+
+@pytest.mark.parametrize("bad", [dict(harvest_mt=0, plan_mt=1), dict(harvest_mt="70", plan_mt=1),
+                                 dict(harvest_mt=70, plan_mt=-1), dict(harvest_mt=float("nan"), plan_mt=1)])
+def test_plan_take_refuses_impossible_inputs(bad):
+    with pytest.raises(GrainInputError):
+        plan_take(**bad)
+
+
+@pytest.mark.parametrize("text, expected", [("", None), ("   ", None), (None, None), ("100", 100.0),
+                                            (" 12,5 ", 12.5), ("1 000", 1000.0), ("0", 0.0)])
+def test_parse_assumption_reads_what_learners_type(text, expected):
+    assert parse_assumption("x", text, zero_ok=True) == expected
+
+
+@pytest.mark.parametrize("text, words", [("lots", "is not a number"), ("-3", "0 or more"), ("inf", "0 or more"),
+                                         ("1e", "is not a number")])
+def test_parse_assumption_explains_what_is_wrong(text, words):
+    with pytest.raises(GrainInputError, match=words):
+        parse_assumption("Norm", text, zero_ok=True)
+    with pytest.raises(GrainInputError, match="greater than 0"):
+        parse_assumption("Norm", "0")
+    with pytest.raises(GrainInputError, match="expected text"):
+        parse_assumption("Norm", 5)

@@ -134,28 +134,48 @@ def test_apparatus_chart_shows_the_dataset():
 
 # ---- lesson 02 widgets (the model itself is tested in test_grain.py)
 
-CALC = dict(reported_harvest_mt=70.0, true_harvest_mt=55.0, plan_share=0.3, seed_fodder_mt=25.0,
-            rural_population_m=100.0, norm_kg=200.0)
+CALC = dict(reported_harvest_mt=70.0, true_harvest_mt=55.0, plan_mt=21.0)
 
 
 def test_procurement_calculator_follows_its_controls():
     calc = widgets.ProcurementCalculator(CALC, source="Source: test")
-    bars = calc.figure.data[0]
-    assert list(bars.y) == pytest.approx([240.0, 90.0])  # hand-computed in test_grain.py
-    calc.controls["true_harvest_mt"].value = 70.0  # an honest report: expectation and reality agree
-    assert bars.y[0] == pytest.approx(bars.y[1])
-    calc.controls["plan_share"].value = 0.5  # a heavier plan leaves less
-    assert bars.y[1] == pytest.approx((70 - 35 - 25) / 100 * 1000)
-    calc.controls["norm_kg"].value = 150.0
-    assert list(calc.figure.data[1].y) == [150.0, 150.0]
-    assert "35.0 Mt" in calc.summary.value
+    taken, left = calc.figure.data
+    assert list(taken.y) == pytest.approx([21.0, 21.0]) and list(left.y) == pytest.approx([49.0, 34.0])
+    assert "30%" in calc.summary.value and "38%" in calc.summary.value  # 21/70 and 21/55
+    assert "15.0 Mt less" in calc.summary.value
+    calc.controls["true_harvest_mt"].value = 70.0  # an honest report: paper and barns agree
+    assert left.y[0] == pytest.approx(left.y[1]) and "less than the centre" not in calc.summary.value
+    calc.controls["plan_mt"].value = 35.0  # a heavier plan leaves less
+    assert list(left.y) == pytest.approx([35.0, 35.0])
+    assert charts.source_of(calc.figure) == "Source: test" and calc.figure.layout.title.text
 
 
 def test_procurement_calculator_says_when_the_plan_cannot_be_met():
-    calc = widgets.ProcurementCalculator({**CALC, "plan_share": 0.5}, source="Source: test")
-    calc.controls["true_harvest_mt"].value = 50.0  # 50 - 35 - 25 < 0
-    assert "cannot be met" in calc.summary.value and calc.figure.data[0].y[1] == 0
-    assert charts.source_of(calc.figure) == "Source: test" and calc.figure.layout.title.text
+    calc = widgets.ProcurementCalculator({**CALC, "plan_mt": 60.0}, source="Source: test")
+    taken, left = calc.figure.data
+    assert "cannot be met" in calc.summary.value and "5.0 Mt" in calc.summary.value
+    assert taken.y[1] == pytest.approx(55.0) and left.y[1] == 0
+
+
+def test_procurement_calculator_needs_the_learners_own_assumptions():
+    """No sourced default exists for population, seed and fodder or a norm: nothing per person until all three
+    are typed; bad typing gets a clear message; the result is labelled as resting on the learner's figures."""
+    calc = widgets.ProcurementCalculator(CALC, source="Source: test")
+    assert all(box.value == "" for box in calc.assumptions.values())
+    assert "Fill in rural population (millions), seed and fodder kept back (Mt), norm" in calc.per_person.value
+    calc.assumptions["rural_population_m"].value = "lots"
+    assert "is not a number" in calc.per_person.value and "lots" in calc.per_person.value
+    calc.assumptions["rural_population_m"].value = "100"
+    calc.assumptions["seed_fodder_mt"].value = "14"
+    assert "Fill in norm" in calc.per_person.value
+    calc.assumptions["norm_kg"].value = "250"
+    # barns: (55 - 21 - 14) / 100 = 0.2 t = 200 kg, 80% of 250; paper: (70 - 35) / 100 = 350 kg
+    assert "200 kg" in calc.per_person.value and "80%" in calc.per_person.value and "350 kg" in calc.per_person.value
+    assert "your assumptions" in calc.per_person.value and "5.0 Mt short" in calc.per_person.value
+    calc.assumptions["seed_fodder_mt"].value = "40"  # 21 + 40 > 55
+    assert "exceed the harvest in the barns by <b>6.0 Mt</b>" in calc.per_person.value
+    calc.assumptions["norm_kg"].value = "-5"
+    assert "greater than 0" in calc.per_person.value
 
 
 def test_decision_timeline_filters_by_actor():
