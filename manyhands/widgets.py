@@ -387,7 +387,7 @@ class ProcurementCalculator(_Displayable):
     ASSUMPTIONS = {  # name: (label, zero allowed)
         "rural_population_m": ("Rural population (millions)", False),
         "seed_fodder_mt": ("Seed and fodder kept back (Mt)", True),
-        "norm_kg": ("Norm (kg of grain per person a year)", False),
+        "norm_kg": ("Norm (kg of grain a person a year)", False),
     }
 
     def __init__(self, defaults: dict, source: str):
@@ -404,7 +404,7 @@ class ProcurementCalculator(_Displayable):
         _wire(self.controls, "mh-grain", self._on_change)
         self.assumptions = {
             name: w.Text(value="", placeholder="your figure", description=label, continuous_update=True,
-                         style={"description_width": "230px"}, layout=w.Layout(width="400px"))
+                         style={"description_width": "260px"}, layout=w.Layout(width="430px"))
             for name, (label, _zero) in self.ASSUMPTIONS.items()
         }
         _wire(self.assumptions, "mh-grain", self._on_change)

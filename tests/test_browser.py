@@ -215,9 +215,9 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     assert errors == 0, "the lesson wrote to stderr while running"
 
 
-def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
+def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     base, _home = lab
-    errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=3)
+    errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=4)
     harvest = _figure(page, "USSR grain harvest, 1928–1934: three estimates")
     assert len(harvest["data"]) == 3 and len(harvest["data"][0]["x"]) == 7
     exports = _figure(page, "USSR grain exports, 1930–1931, and the plan for 1931/32, as each source gives them")
@@ -226,7 +226,7 @@ def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
     # choosing one person in "Who took part" keeps only their documents highlighted and listed
     chart = "Decisions on grain and the famine, 1931–1933"
     total = len(_figure(page, chart)["data"][0]["x"])
-    assert total == 13
+    assert total == 15
     actor = page.locator(".mh-timeline-actor select")
     actor.scroll_into_view_if_needed()
     actor.select_option("Sholokhov")
@@ -234,4 +234,28 @@ def test_lesson_02_timeline_filters_in_jupyterlab(lab, page, shots):
     assert len(_figure(page, chart)["data"][1]["x"]) == total - 3
     assert f"3</b> of {total}" in page.locator(".mh-timeline-listing").inner_html()
     page.screenshot(path=str(shots / "lesson02_timeline.png"))
+
+    # procurement calculator: starts from the sourced 1931 figures; a larger plan leaves less in the barns
+    calc = "What the same plan takes from each harvest, and what it leaves"
+    taken, left = _figure(page, calc)["data"]
+    assert all(abs(y - 22.7) < 1e-6 for y in taken["y"]) and abs(left["y"][1] - (56 - 22.7)) < 1e-6
+    handle = page.locator(".mh-grain-plan_mt .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press("ArrowRight")  # one step of 0.1 Mt
+    _wait_for(page, lambda: abs(_figure(page, calc)["data"][1]["y"][1] - (56 - 22.8)) < 1e-6,
+              "the grain left in the barns to fall by the step")
+    assert "22.8 Mt" in page.locator(".mh-grain-summary").inner_text()
+    # per-person figures appear only once the learner has typed all three assumptions, and a typo is explained
+    per_person = page.locator(".mh-grain-per-person")
+    assert "Fill in" in per_person.inner_text()
+    for name, text in (("rural_population_m", "many"), ("seed_fodder_mt", "10"), ("norm_kg", "200")):
+        box = page.locator(f".mh-grain-{name} input")
+        box.scroll_into_view_if_needed()
+        box.fill(text)
+    _wait_for(page, lambda: "is not a number" in per_person.inner_text(), "a clear message about the typo")
+    page.locator(".mh-grain-rural_population_m input").fill("100")
+    _wait_for(page, lambda: "your assumptions" in per_person.inner_text(), "the per-person result")
+    assert "232 kg" in per_person.inner_text()  # (56 - 22.8 - 10) / 100 million = 0.232 t
+    page.screenshot(path=str(shots / "lesson02_calculator.png"))
     assert errors == 0, "the lesson wrote to stderr while running"
