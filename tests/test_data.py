@@ -232,14 +232,19 @@ def test_every_signatory_is_listed_among_the_actors():
     assert d["date"].is_monotonic_increasing, "keep the time line's rows in date order"
 
 
-def test_losses_are_ranges_or_marked_lower_bounds():
-    """Every estimate has low <= high; an empty high is allowed only where the source gives a lower bound."""
+def test_losses_are_ranges_or_marked_bounds():
+    """Every estimate has low <= high; an empty high is allowed only where the source gives a lower bound, an
+    empty low only where it gives an upper bound, and never both."""
     losses = data.load("famine_losses")
     for _, row in losses.iterrows():
-        if pd.isna(row["deaths_high_m"]):
+        low, high = row["deaths_low_m"], row["deaths_high_m"]
+        assert not (pd.isna(low) and pd.isna(high)), row["estimate_id"]
+        if pd.isna(high):
             assert "lower bound" in row["kind"], row["estimate_id"]
+        elif pd.isna(low):
+            assert "upper bound" in row["kind"], row["estimate_id"]
         else:
-            assert row["deaths_low_m"] <= row["deaths_high_m"], row["estimate_id"]
+            assert low <= high, row["estimate_id"]
 
 
 POOD_KG = 16.38  # the factor implied by '356 million poods (5,831,300 t)' (holodomor_institute_12jul1932)
