@@ -16,12 +16,12 @@ together take more than the harvest, the plan cannot be met from this harvest: `
 source it could read for a rural population, a seed and fodder need or a subsistence norm, so the
 lesson leaves those to the learner.
 
-``plan_on_estimate`` shows the mechanism of 1932 that lesson 02 discusses: a plan fitted to a
-*reported* harvest leaves the real countryside less than the centre believes it does.
-
-``plan_take`` is the part of the calculation that needs no assumption beyond the sourced figures: what a
-plan, in tonnes, takes from a harvest and what it leaves.  ``parse_assumption`` reads a figure a learner
-types (rural population, seed and fodder, a norm), for which the course has no sourced default.
+``plan_take`` is the part of the calculation that needs nothing beyond the sourced figures: what a plan,
+in tonnes, takes from a harvest and what it leaves.  ``parse_assumption`` reads a figure a learner types
+(rural population, seed and fodder, a norm), for which the course has no sourced default.  Lesson 02's
+calculator applies the same plan twice, once to the harvest the centre believes and once to the harvest
+in the barns: a plan fitted to an inflated report leaves the real countryside less than the centre
+believes it does.
 """
 
 from __future__ import annotations
@@ -83,22 +83,6 @@ def grain_left(*, harvest_mt, procurement_mt, seed_fodder_mt, rural_population_m
     per_person = left / people * 1000.0
     deficit = max(norm * people / 1000.0 - left, 0.0)
     return GrainBalance(harvest, plan, seed, people, norm, left, shortfall, per_person, deficit)
-
-
-def plan_on_estimate(*, reported_harvest_mt, true_harvest_mt, plan_share, seed_fodder_mt, rural_population_m,
-                     norm_kg) -> tuple[GrainBalance, GrainBalance]:
-    """A plan set as ``plan_share`` of the *reported* harvest: (what the centre expects, what happens).
-
-    The same plan, in tonnes, is taken from the true harvest; the two balances differ only in the harvest.
-    """
-    share = _number("plan_share", plan_share)
-    if share > 1:
-        raise GrainInputError(f"plan_share is a share of the harvest, between 0 and 1; got {share}.")
-    reported = _number("reported_harvest_mt", reported_harvest_mt)
-    plan = share * reported
-    common = dict(procurement_mt=plan, seed_fodder_mt=seed_fodder_mt, rural_population_m=rural_population_m,
-                  norm_kg=norm_kg)
-    return grain_left(harvest_mt=reported, **common), grain_left(harvest_mt=true_harvest_mt, **common)
 
 
 @dataclass(frozen=True)
