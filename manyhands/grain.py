@@ -94,8 +94,9 @@ class PlanTake:
 
     @property
     def share(self) -> float:
-        """The plan as a share of the harvest (may exceed 1 when the plan cannot be met)."""
-        return self.plan_mt / self.harvest_mt if self.harvest_mt else math.inf
+        """The plan as a share of the harvest (may exceed 1 when the plan cannot be met); plan_take
+        refuses a harvest of 0, so the division is safe."""
+        return self.plan_mt / self.harvest_mt
 
 
 def plan_take(*, harvest_mt, plan_mt) -> PlanTake:

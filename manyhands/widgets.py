@@ -407,7 +407,7 @@ class ProcurementCalculator(_Displayable):
                          style={"description_width": "260px"}, layout=w.Layout(width="430px"))
             for name, (label, _zero) in self.ASSUMPTIONS.items()
         }
-        _wire(self.assumptions, "mh-grain", self._on_change)
+        _wire(self.assumptions, "mh-grain", self._on_assumption)  # typing changes only the per-person line
         self.figure = charts.figure_widget(
             title="What the same plan takes from each harvest, and what it leaves",
             x_title="The harvest the plan is taken from",
@@ -426,7 +426,6 @@ class ProcurementCalculator(_Displayable):
                          "anything computed from them rests on your figures, not on evidence):")
         self.view = w.VBox([*self.controls.values(), self.figure, self.summary, heading,
                             *self.assumptions.values(), self.per_person])
-        self.believed = self.barns = None
         self._on_change()
 
     def params(self) -> dict:
@@ -440,7 +439,6 @@ class ProcurementCalculator(_Displayable):
         except self._grain.GrainInputError as exc:
             self.summary.value = f"<b>Cannot compute:</b> {html.escape(str(exc))}"
             return
-        self.believed, self.barns = believed, barns
         with self.figure.batch_update():
             self.figure.data[0].y = [min(t.plan_mt, t.harvest_mt) for t in (believed, barns)]
             self.figure.data[1].y = [believed.left_mt, barns.left_mt]
@@ -454,7 +452,10 @@ class ProcurementCalculator(_Displayable):
             text += (f"It leaves {believed.left_mt:.1f} Mt on paper and <b>{barns.left_mt:.1f} Mt</b> in the barns"
                      + (f", {gap:.1f} Mt less than the centre counts on." if gap > 0 else "."))
         self.summary.value = text
-        self.per_person.value = self._per_person(p)
+        self._on_assumption()
+
+    def _on_assumption(self, _change=None):
+        self.per_person.value = self._per_person(self.params())
 
     def _per_person(self, p: dict) -> str:
         g = self._grain
