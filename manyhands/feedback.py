@@ -12,6 +12,9 @@ key, so a released notebook can tell a learner "not yet" without containing the 
 from __future__ import annotations
 
 import difflib
+import signal
+import textwrap
+import threading
 import hashlib
 import json
 import math
@@ -22,7 +25,26 @@ _SALT = "many-hands/v1"
 
 
 class AnswerError(AssertionError):
-    """A learner's answer is malformed or not yet right; the message explains why."""
+    """A learner's answer is malformed or not yet right; the message explains why.
+
+    IPython shows an exception that defines ``_render_traceback_`` with the lines it returns instead
+    of a traceback, so the learner reads one short message, not the source of this module; the cell
+    still ends in an error, which is what nbgrader scores (and what ``nbgrader validate`` reports).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return render_message(str(self))
+
+
+_RED, _BOLD, _RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
+
+
+def render_message(message: str, width: int = 96) -> list[str]:
+    """The lines a failed check shows: a bold 'Not yet' and the message wrapped to the notebook's width."""
+    lines = []
+    for paragraph in str(message).split("\n"):
+        lines.extend(textwrap.wrap(paragraph, width) or [""])
+    return [f"{_BOLD}{_RED}✗ Not yet.{_RESET}", *lines]
 
 
 def _a(word: str) -> str:
@@ -37,17 +59,68 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
+_LAST_CELL: dict = {}
+
+
+def _remember_cell(result) -> None:
+    """IPython post_run_cell hook: remember the source of the last cell run and how it ended."""
+    info = getattr(result, "info", None)
+    error = result.error_before_exec or result.error_in_exec
+    _LAST_CELL.clear()
+    _LAST_CELL.update(source=getattr(info, "raw_cell", "") or "", error=error)
+
+
+def _watch_cells() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always there in a notebook
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    callbacks = shell.events.callbacks["post_run_cell"]
+    # one hook, even when the module is imported again (reloading replaces the function object)
+    for cb in list(callbacks):
+        if getattr(cb, "__qualname__", "") == "_remember_cell" and getattr(cb, "__module__", "") == __name__:
+            shell.events.unregister("post_run_cell", cb)
+    shell.events.register("post_run_cell", _remember_cell)
+
+
+def _mentions(source: str, name: str) -> bool:
+    import re
+
+    return re.search(rf"\b{re.escape(name)}\b", source) is not None
+
+
 def defined(namespace: Mapping, name: str):
     """Return the learner's ``name`` from the notebook's namespace, or explain that it is missing.
 
     Use as ``answer = feedback.defined(globals(), "my_answer")`` at the top of a test cell, so a
     learner who has not run (or has deleted) the answer cell reads what to do, not a NameError.
+    When the cell run just before the check defined ``name`` but stopped with a SyntaxError, the
+    check refuses to test the older definition that Python kept.
     """
+    last = dict(_LAST_CELL)
+    error = last.get("error")
+    if isinstance(error, SyntaxError) and _mentions(last.get("source", ""), name):
+        raise AnswerError(
+            f"The cell where you write `{name}` has a {type(error).__name__} (line {error.lineno}: {error.msg}), "
+            f"so Python did not run it and still holds your previous `{name}`, if any. Fix the line shown under "
+            "that cell (a missing colon, bracket or quote, or an indent), run that cell again, then run this check."
+        )
+    if name not in namespace and isinstance(error, NotImplementedError):
+        raise AnswerError(
+            f"The cell above stopped at `raise NotImplementedError()` before it reached your `{name}`. "
+            "Delete that line (it only marks where your answer goes), run that cell again, then run this check."
+        )
     if name not in namespace:
         raise AnswerError(
             f"`{name}` is not defined yet. Write your answer in the cell above, run it, then run this cell. "
             "If that cell was deleted, start again from a fresh copy of the notebook."
         )
+    if isinstance(error, NotImplementedError) and _mentions(last.get("source", ""), name):
+        print(f"Note: the cell above still stops at `raise NotImplementedError()`. Delete that line; "
+              f"your `{name}` is checked below as it stands.")
     return namespace[name]
 
 
@@ -57,6 +130,18 @@ def check_answered(value, name: str) -> None:
         raise AnswerError(f"`{name}` has no answer yet: replace the placeholder with your answer and run the cell again.")
     if isinstance(value, (str, list, tuple, set, dict, frozenset)) and len(value) == 0:
         raise AnswerError(f"`{name}` is empty. Fill it in and run the cell again.")
+
+
+def _pandas_hint(value) -> str:
+    """What to do when a pandas object arrives where one plain value is asked for."""
+    kind = type(value).__name__
+    if kind == "Series":
+        return (" A Series is a column of values with their labels, even when it holds one value. Take one "
+                "value out of it with .iloc[0] (the first), .loc[label] (by its label) or .item() (its only value).")
+    if kind == "DataFrame":
+        return (" A DataFrame is a whole table. Pick one column with table[\"column\"], then one value from "
+                "that column, e.g. with .loc[label] or .iloc[0].")
+    return ""
 
 
 def check_type(value, expected: type | tuple[type, ...], name: str, example: str = "") -> None:
@@ -71,6 +156,10 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
                 # a numpy or pandas number where a plain Python one is asked for: say how to convert it
                 hint = f" Wrap it in {plain.__name__}(...) to turn it into a plain Python {plain.__name__}.{hint}"
                 break
+        if isinstance(value, str) and (int in types or float in types):
+            hint = (" It looks like a number written as text (in quotes). Leave out the quotes, or convert it "
+                    f"with {types[0].__name__}(...).{hint}")
+        hint = _pandas_hint(value) + hint
         raise AnswerError(f"`{name}` should be {_a(wanted)}, but it is {_a(_type_name(value))}.{hint}")
 
 
@@ -166,17 +255,95 @@ def check_digest(value, expected_digest: str, name: str, hint: str, decimals: in
         raise AnswerError(f"`{name}` is well formed but not yet right. {hint}")
 
 
-def call(func, *args, name: str | None = None, **kwargs):
-    """Call a learner's function and turn a crash into a message that says where to look."""
+def item_digest(key, value) -> str:
+    """The digest of one item of a multi-item answer (its key and its value together)."""
+    return digest([str(key), value])
+
+
+def item_digests(answer: Mapping) -> dict[str, str]:
+    """For course authors: the per-item digests of a key, to paste into a check cell."""
+    return {str(k): item_digest(k, v) for k, v in answer.items()}
+
+
+def check_items(answer: Mapping, expected: Mapping[str, str], name: str, hint: str) -> None:
+    """Check a multi-item answer item by item (``expected`` maps each key to ``item_digest(key, value)``).
+
+    The message names the items to look at again, never the right value for any of them.
+    """
+    wrong = [k for k, d in expected.items() if k not in answer or item_digest(k, answer[k]) != d]
+    if wrong:
+        right = len(expected) - len(wrong)
+        items = ", ".join(map(str, wrong))
+        raise AnswerError(
+            f"`{name}`: {right} of {len(expected)} are right. Look again at {items}. {hint}"
+        )
+
+
+class _TooSlow(BaseException):  # not an Exception: a learner's `except Exception` cannot swallow it
+    pass
+
+
+def _alarm(_signum, _frame):
+    raise _TooSlow()
+
+
+def _text_column_hint(exc: Exception) -> str:
+    text = str(exc)
+    if isinstance(exc, TypeError) and "str" in text and any(w in text for w in ("not supported", "concatenate", "unsupported operand")):
+        return (" One of the values you compute with is text (str), not a number: a column of words, or a number "
+                "written in quotes. Look at the table's columns (table.dtypes) and use the one that holds numbers.")
+    return ""
+
+
+def _described(label: str, args, kwargs) -> str:
+    shown = [type(a).__name__ if hasattr(a, "columns") else repr(a) for a in args]
+    shown += [f"{k}={v!r}" for k, v in kwargs.items()]
+    text = ", ".join(shown)
+    return f"{label}({text})" if len(text) < 80 else label
+
+
+def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: bool = False, **kwargs):
+    """Call a learner's function and turn a crash into a message that says where to look.
+
+    ``seconds`` bounds the call (a loop that never ends is stopped and explained); ``none_ok`` says
+    whether ``None`` is a right answer for these arguments (otherwise a function that gives back
+    nothing is told to end with ``return``).
+    """
     label = name or getattr(func, "__name__", "your function")
     if not isinstance(func, Callable):
         raise AnswerError(f"`{label}` should be a function (defined with `def`), but it is {_a(_type_name(func))}.")
+    timed = seconds and threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return func(*args, **kwargs)
+        result = func(*args, **kwargs)
+    except _TooSlow:
+        raise AnswerError(
+            f"`{_described(label, args, kwargs)}` was still running after {seconds:g} seconds, so it was stopped. "
+            "A loop that never ends is the usual cause: give a `for` loop a fixed range, or make sure a `while` "
+            "loop's condition becomes false, and decide what to `return` when nothing is found."
+        ) from None
     except NotImplementedError:
         raise AnswerError(f"`{label}` is not written yet: replace `raise NotImplementedError()` with your code.") from None
+    except AnswerError:
+        raise
     except Exception as exc:  # the learner's code failed: say how, without a wall of traceback
-        raise AnswerError(f"`{label}` raised {type(exc).__name__}: {exc}. Test it on the data in a cell of your own to find the line that fails.") from None
+        raise AnswerError(
+            f"`{_described(label, args, kwargs)}` raised {type(exc).__name__}: {exc}.{_text_column_hint(exc)} "
+            "Test it on the data in a cell of your own to find the line that fails."
+        ) from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    if result is None and not none_ok:
+        raise AnswerError(
+            f"`{_described(label, args, kwargs)}` gave back nothing (None). End your function with "
+            "`return ...` followed by the value: `print` only shows a value on the screen, and a cell's last line "
+            "only displays it; neither gives it back to whoever called the function."
+        )
+    return result
 
 
 def expect(ok: bool, message: str) -> None:
@@ -185,11 +352,7 @@ def expect(ok: bool, message: str) -> None:
         raise AnswerError(message)
 
 
-def checkpoint(ok: bool, praise: str, hint: str) -> str:
-    """Formative feedback in a lesson: return (and print) the praise or the hint; never raises."""
-    message = f"Yes: {praise}" if ok else f"Not yet: {hint}"
-    print(message)
-    return message
+_watch_cells()
 
 
 if __name__ == "__main__":  # helper for course authors: python -m manyhands.feedback '<json answer>'

@@ -1,0 +1,311 @@
+"""Lesson checkpoints: the learner's turn, checked without the answer standing in the notebook.
+
+A checkpoint cell in a lesson holds only the learner's blanks and one call::
+
+    share_normative_A = None   # your calculation here
+    share_normative_B = None
+    check("00.1", share_normative_A, share_normative_B)
+
+The expected values are computed here, from the course data, so no cell a learner sees computes
+them (a learner can still read this module, as they can read any book's answers at the back; the
+point is that the notebook never hands them over). ``check`` shows one short message, once:
+
+* "Your turn" while every blank is still ``None`` (what *Run All* meets);
+* "Not yet" with a hint that does not give the answer, for a wrong or malformed answer;
+* "Yes" with what the result means, for a right one.
+
+Lesson checkpoints are formative: ``check`` never raises, so *Run All* goes on to the end of the
+lesson. (Graded exercises use ``manyhands.feedback``, whose failures do stop the cell.)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from . import chain, data
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """One checkpoint: the names of its blanks, how to compute the key, and what to tell the learner."""
+
+    blanks: tuple[str, ...]
+    key: Callable[[], tuple]
+    turn: str                   # what to do, for a learner who has not started
+    hint: str                   # a nudge that does not give the answer
+    praise: Callable[[tuple], str]
+    tolerance: float = 1e-9     # absolute, for numbers
+    kinds: tuple = field(default=(numbers.Real,))  # accepted types, one per blank or one for all
+
+
+def _normative_shares() -> tuple:
+    s = data.load("comment_sentences")
+    return tuple(float((s.loc[s["comment"] == c, "key_type"] == "normative").mean()) for c in ("A", "B"))
+
+
+def _famine_works() -> tuple:
+    w = data.load("historiography")
+    return (set(w.loc[w["debate"] == "The famine of 1932–33", "source_id"]),)
+
+
+def _growth_15_17() -> tuple:
+    t = data.load("party_membership").set_index("congress")["members"]
+    return (float((t.loc[17] - t.loc[15]) / t.loc[15] * 100),)
+
+
+def _fewest_offices() -> tuple:
+    return (next(n for n in range(1, chain.MAX_LEVELS + 1) if chain.simulate(levels=n, bias=0.05).gap > 0.25),)
+
+
+def _largest_gap() -> tuple:
+    h = data.load("grain_harvest")
+    gap = h["harvest_official_mt"] - h["harvest_revised_mt"]
+    i = gap.idxmax()
+    return int(h.loc[i, "year"]), float(gap.loc[i])
+
+
+def _plan_shares_1931() -> tuple:
+    h = data.load("grain_harvest").set_index("year")
+    plan = _plan_1931_mt()
+    return plan / float(h.loc[1931, "harvest_official_mt"]), plan / float(h.loc[1931, "harvest_western_low_mt"])
+
+
+def _plan_1931_mt() -> float:
+    p = data.load("grain_procurement")
+    row = p[(p["harvest_year"] == 1931) & (p["territory"] == "USSR")]
+    return float(row["grain_mt"].iloc[-1])
+
+
+def _signed_documents() -> tuple:
+    d = data.load("famine_decisions")
+    names = d["signed_by"].fillna("").str.split(";").apply(lambda xs: [x.strip() for x in xs])
+    return (int(names.apply(lambda xs: "Stalin" in xs).sum()), int(names.apply(lambda xs: "Molotov" in xs).sum()))
+
+
+def _export_share_1931() -> tuple:
+    e = data.load("grain_exports")
+    h = data.load("grain_harvest").set_index("year")
+    reported = e[(e["kind"] == "reported") & (e["period"] == "1931")]["exports_mt"]
+    return (float(reported.iloc[0] / h.loc[1931, "harvest_revised_mt"] * 100),)
+
+
+def _ukraine_range() -> tuple:
+    f = data.load("famine_losses")
+    row = f[f["estimate_id"] == "ua_range"].iloc[0]
+    return (float(row["deaths_high_m"] - row["deaths_low_m"]),)
+
+
+CHECKPOINTS: dict[str, Checkpoint] = {
+    "00.1": Checkpoint(
+        blanks=("share_normative_A", "share_normative_B"),
+        key=_normative_shares,
+        turn="replace each None with a calculation from the table `sentences`: the share of each comment's "
+             "sentences whose key_type is \"normative\".",
+        hint="for each comment, keep its rows, then divide its number of normative sentences by its number of "
+             "sentences (a share between 0 and 1; `.mean()` of a True/False column gives exactly that).",
+        praise=lambda k: f"{k[0]:.0%} of comment A's sentences are mainly normative, and {k[1]:.0%} of comment B's.",
+        tolerance=0.005,
+    ),
+    "00.2": Checkpoint(
+        blanks=("famine_works",),
+        key=_famine_works,
+        turn="replace None with the list of source_id values of the works whose debate is \"The famine of 1932–33\".",
+        hint="keep the rows of `works` whose debate is 'The famine of 1932–33' and take their source_id column "
+             "with .tolist().",
+        praise=lambda k: f"{len(k[0])} works, by " + ", ".join(sorted(data.cite(s) for s in k[0])) + ".",
+        kinds=((list, tuple, set),),
+    ),
+    "01.1": Checkpoint(
+        blanks=("growth_15_to_17",),
+        key=_growth_15_17,
+        turn="replace None with a calculation: the percentage growth of full members from the Fifteenth to the "
+             "Seventeenth Congress.",
+        hint="subtract the earlier figure from the later one, divide by the earlier one, and multiply by 100.",
+        praise=lambda k: f"full membership grew by {k[0]:.1f} % in six years, although the party purged its ranks "
+                         "in 1933.",
+        tolerance=0.05,
+    ),
+    "01.2": Checkpoint(
+        blanks=("fewest_offices",),
+        key=_fewest_offices,
+        turn="replace None with a whole number of offices, found with a loop over n = 1, 2, 3, …",
+        hint="try n = 1, 2, 3, … and stop at the first n whose gap is greater than 0.25.",
+        praise=lambda k: f"{k[0]} offices: a small, steady bias compounds at every level.",
+        kinds=(numbers.Integral,),
+    ),
+    "02.1": Checkpoint(
+        blanks=("gap_year", "gap_mt"),
+        key=_largest_gap,
+        turn="replace each None: the year with the largest gap between the official and the revised harvest "
+             "(a whole number), and the size of that gap in million tonnes.",
+        hint="subtract the revised column from the official one, find the largest difference with .max(), and "
+             "the row it is in with .idxmax(); then read that row's year.",
+        praise=lambda k: f"in {k[0]} the official figure stood {k[1]:.1f} million tonnes above the revised one.",
+        tolerance=0.05,
+    ),
+    "02.2": Checkpoint(
+        blanks=("share_of_official", "share_of_barns"),
+        key=_plan_shares_1931,
+        turn="replace each None with a share between 0 and 1: the 1931 plan divided by the official harvest, "
+             "and the same plan divided by the Western low estimate of the grain in the barns.",
+        hint="divide the plan (22.7 million tonnes) by each harvest figure; a share is between 0 and 1, not a "
+             "percentage.",
+        praise=lambda k: f"the plan took {k[0]:.0%} of the harvest Moscow believed in, but {k[1]:.0%} of the "
+                         "grain actually in the barns on the Western low estimate.",
+        tolerance=0.005,
+    ),
+    "02.3": Checkpoint(
+        blanks=("stalin_signed", "molotov_signed"),
+        key=_signed_documents,
+        turn="replace each None with a count from the table `decisions`: how many documents in the time line "
+             "Stalin signed, and how many Molotov signed.",
+        hint="a document can have several signatories in its signed_by cell, separated by ';'. Count the rows "
+             "whose signed_by contains the name, e.g. with .str.contains(\"Stalin\").sum().",
+        praise=lambda k: f"Stalin's name stands under {k[0]} of the documents and Molotov's under {k[1]}. "
+                         "Compare the columns initiated_by and carried_out_by before you draw a conclusion.",
+        kinds=(numbers.Integral,),
+    ),
+    "02.4": Checkpoint(
+        blanks=("export_pct_1931",),
+        key=_export_share_1931,
+        turn="replace None with a percentage: the reported grain exports of 1931 as a share of the revised "
+             "harvest of 1931, times 100.",
+        hint="take the 1931 row of `exports` whose kind is 'reported', divide its exports_mt by the revised harvest "
+             "of 1931, and multiply by 100.",
+        praise=lambda k: f"about {k[0]:.1f} % of the revised harvest of 1931 went abroad.",
+        tolerance=0.05,
+    ),
+    "02.5": Checkpoint(
+        blanks=("ukraine_width_m",),
+        key=_ukraine_range,
+        turn="replace None with the width of the range of published estimates for excess deaths in the Ukrainian "
+             "SSR (the row ua_range): its high figure minus its low figure, in millions.",
+        hint="keep the row of `losses` whose estimate_id is 'ua_range' and subtract its deaths_low_m from its "
+             "deaths_high_m.",
+        praise=lambda k: f"the published estimates for Ukraine lie {k[0]:.1f} million deaths apart. Whenever you "
+                         "give a number, say which estimate it is and whose.",
+        tolerance=0.005,
+    ),
+    "02.6": Checkpoint(
+        blanks=("stalin_reply",),
+        key=lambda: ({"a", "b"},),
+        turn="replace None with the set of letters of the statements that Stalin's letter of 6 May 1933, as "
+             "quoted above, makes, e.g. {\"a\", \"c\"}.",
+        hint="read the quotation again, sentence by sentence: which statements are in Stalin's own words, and "
+             "which would you have to add yourself?",
+        praise=lambda k: "Stalin concedes that officials 'sink to sadism' and in the same letter blames the "
+                         "grain-growers' 'Italian strike'. Ask whom each half of the letter makes responsible.",
+        kinds=((set, list, tuple),),
+    ),
+    "02.7": Checkpoint(
+        blanks=("who_wrote",),
+        key=lambda: ({"q1": "Serbyn", "q2": "Tauger", "q3": "Davies and Wheatcroft"},),
+        turn="replace None with a dictionary that gives, for each quotation q1, q2 and q3, the historian who "
+             "wrote it, spelt as in the list above: \"Serbyn\", \"Tauger\" or \"Davies and Wheatcroft\".",
+        hint="find each quotation in the list of positions above and copy the name that goes with it.",
+        praise=lambda k: "one quotation finds the famine intended, one finds it not fundamentally man-made, and "
+                         "one finds policy to blame but no plan to starve. Which evidence would decide between them?",
+        kinds=(dict,),
+    ),
+}
+
+
+class Message:
+    """One checkpoint message, shown once: a coloured box in JupyterLab, plain text elsewhere."""
+
+    STYLES = {
+        "yes": ("Yes", "#0b6e4f", "#e8f5ef"),
+        "no": ("Not yet", "#8a3b00", "#fdf0e6"),
+        "turn": ("Your turn", "#1f4e8c", "#eaf1fb"),
+    }
+
+    def __init__(self, kind: str, text: str, checkpoint: str):
+        self.kind, self.text, self.checkpoint = kind, text, checkpoint
+
+    @property
+    def label(self) -> str:
+        return self.STYLES[self.kind][0]
+
+    def __repr__(self) -> str:
+        return f"{self.label}: {self.text}"
+
+    def _repr_html_(self) -> str:
+        label, fg, bg = self.STYLES[self.kind]
+        return (f'<div class="mh-check mh-check-{self.kind}" role="status" style="border-left:4px solid {fg};'
+                f'background:{bg};color:#222;padding:6px 10px;margin:4px 0;max-width:60em">'
+                f'<strong style="color:{fg}">{label}:</strong> {html.escape(self.text)}</div>')
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _close(value, expected, tolerance: float) -> bool:
+    if isinstance(expected, set):
+        try:
+            return isinstance(value, (list, tuple, set)) and len(set(value)) == len(value) and set(value) == expected
+        except TypeError:
+            return False
+    if isinstance(expected, dict):
+        return isinstance(value, dict) and {str(k): (v.strip() if isinstance(v, str) else v) for k, v in value.items()} == expected
+    if isinstance(expected, bool) or not _is_number(expected):
+        return value == expected
+    if not _is_number(value) or (isinstance(value, float) and math.isnan(value)):
+        return False
+    if isinstance(expected, int) and not isinstance(value, numbers.Integral) and float(value) != int(value):
+        return False
+    return abs(float(value) - float(expected)) <= tolerance
+
+
+def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
+    """A plain message when a value has the wrong form (not the wrong content)."""
+    kinds = cp.kinds if len(cp.kinds) == len(cp.blanks) else cp.kinds * len(cp.blanks)
+    for name, value, kind in zip(cp.blanks, values, kinds):
+        if value is None:
+            return f"`{name}` is still None: {cp.turn}"
+        if not isinstance(value, kind) or isinstance(value, bool):
+            what = type(value).__name__
+            if what in ("Series", "DataFrame"):
+                return (f"`{name}` is a pandas {what}, not one value. Take one value out of it, e.g. with "
+                        ".iloc[0] or .item().")
+            if isinstance(value, str):
+                return f"`{name}` is text (in quotes). Give the value itself, without quotes."
+            return f"`{name}` is {what}, which is not the kind of value asked for: {cp.turn}"
+    return None
+
+
+def evaluate(checkpoint: str, *values) -> Message:
+    """The message a learner's values earn at a checkpoint (never raises for a learner's input)."""
+    try:
+        cp = CHECKPOINTS[checkpoint]
+    except KeyError:
+        raise ValueError(f"no checkpoint {checkpoint!r}; known: {', '.join(CHECKPOINTS)}") from None
+    if len(values) != len(cp.blanks):
+        return Message("no", f"this check needs {len(cp.blanks)} value(s), in this order: "
+                             f"{', '.join(cp.blanks)}. Do not change the line that calls check.", checkpoint)
+    if all(v is None for v in values):
+        return Message("turn", cp.turn[0].upper() + cp.turn[1:], checkpoint)
+    problem = _form_problem(cp, values)
+    if problem:
+        return Message("no", problem, checkpoint)
+    key = cp.key()
+    wrong = [name for name, v, k in zip(cp.blanks, values, key) if not _close(v, k, cp.tolerance)]
+    if wrong:
+        which = "" if len(cp.blanks) == 1 else f"look again at {', '.join(f'`{w}`' for w in wrong)}: "
+        return Message("no", which + cp.hint, checkpoint)
+    return Message("yes", cp.praise(key), checkpoint)
+
+
+def check(checkpoint: str, *values) -> None:
+    """Show the message for a lesson checkpoint, once (the function returns nothing, so no Out[] repeats it)."""
+    message = evaluate(checkpoint, *values)
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        print(repr(message))
+    else:
+        display(message)

@@ -1,0 +1,117 @@
+"""Lesson checkpoints: each is checked, no cell a learner sees computes its answer, Run All meets
+"Your turn", a learner's own right answer (written with what the lesson shows) meets "Yes", and
+plausible wrong answers meet "Not yet" — each message shown once."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+from manyhands import checkpoints
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+ANSWERS = yaml.safe_load((Path(__file__).with_name("checkpoint_answers.yaml")).read_text(encoding="utf-8"))
+
+
+def _check_cells(nb):
+    """(index, checkpoint id, blank names) for every code cell that calls check(...)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "check(" not in cell.source:
+            continue
+        tree = ast.parse(cell.source)
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "check"]
+        if not calls:
+            continue
+        call = calls[0]
+        found.append((i, call.args[0].value, [a.id for a in call.args[1:]]))
+    return found
+
+
+def test_every_checkpoint_is_used_once_and_answered_in_the_tests():
+    used = [cid for path in LESSONS for _, cid, _ in _check_cells(nbformat.read(path, 4))]
+    assert sorted(used) == sorted(checkpoints.CHECKPOINTS), "checkpoints in the lessons and in manyhands differ"
+    assert len(used) == len(set(used)), "a checkpoint is used twice"
+    assert set(ANSWERS) == set(checkpoints.CHECKPOINTS), "every checkpoint needs a right and wrong answers here"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_checkpoint_cells_hold_only_blanks_and_the_check(path):
+    nb = nbformat.read(path, 4)
+    for i, cid, names in _check_cells(nb):
+        tree = ast.parse(nb.cells[i].source)
+        blanks = []
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign):
+                assert isinstance(stmt.value, ast.Constant) and stmt.value.value is None, (
+                    f"{path.name} cell {i}: a checkpoint cell may only set blanks to None")
+                blanks += [t.id for t in stmt.targets]
+            else:
+                assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), (
+                    f"{path.name} cell {i}: a checkpoint cell may hold nothing but its blanks and check(...)")
+        assert blanks == names == list(checkpoints.CHECKPOINTS[cid].blanks), f"{path.name} checkpoint {cid}"
+        # the heading that asks the question stands just above, and is a Checkpoint heading
+        above = "\n".join(c.source for c in nb.cells[max(0, i - 2):i] if c.cell_type == "markdown")
+        assert re.search(r"^### Checkpoint \d+", above, re.M), f"{path.name} checkpoint {cid} has no heading above it"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_checkpoint_heading_has_a_check(path):
+    nb = nbformat.read(path, 4)
+    checked = {i for i, _, _ in _check_cells(nb)}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and re.search(r"^#+ Checkpoint|\*\*Checkpoint", cell.source, re.M):
+            assert {i + 1, i + 2} & checked, f"{path.name} cell {i}: a checkpoint without a check"
+
+
+@pytest.mark.parametrize("cid", sorted(checkpoints.CHECKPOINTS))
+def test_messages_for_blank_right_and_wrong(cid):
+    cp = checkpoints.CHECKPOINTS[cid]
+    blank = checkpoints.evaluate(cid, *[None] * len(cp.blanks))
+    assert blank.kind == "turn" and blank.label == "Your turn"
+    assert checkpoints.evaluate(cid, *cp.key()).kind == "yes"
+    for wrong in ANSWERS[cid]["wrong"]:
+        values = [set(v) if isinstance(cp.key()[k], set) and isinstance(v, list) and cid != "00.2" else v
+                  for k, v in enumerate(wrong)]
+        msg = checkpoints.evaluate(cid, *values)
+        assert msg.kind == "no", f"{cid}: the wrong answer {wrong} was accepted"
+        for value in cp.key():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and len(f"{value:g}") > 1:
+                assert not re.search(rf"(?<![\d.]){value:g}(?![\d])", msg.text), f"{cid}: the hint gives the answer away"
+    # bad input never raises
+    for odd in ("12", [], {}, float("nan"), True):
+        assert checkpoints.evaluate(cid, *[odd] * len(cp.blanks)).kind == "no"
+
+
+def _run(nb, path):
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+
+
+def _message(cell) -> tuple[str, int]:
+    texts = [o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs]
+    return " ".join(texts), len(cell.outputs)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_run_all_says_your_turn_and_right_answers_say_yes(path, tmp_path, monkeypatch):
+    monkeypatch.setenv("MANYHANDS_HOME", str(tmp_path / "home"))
+    blank = nbformat.read(path, 4)
+    answered = nbformat.read(path, 4)
+    cells = _check_cells(blank)
+    for i, cid, _ in cells:
+        call = answered.cells[i].source.strip().splitlines()[-1]
+        answered.cells[i].source = ANSWERS[cid]["right"] + "\n" + call
+    _run(blank, path)
+    _run(answered, path)
+    for i, cid, _ in cells:
+        text, n = _message(blank.cells[i])
+        assert n == 1 and text.startswith("Your turn:"), f"{path.name} {cid} on Run All: {text!r}"
+        text, n = _message(answered.cells[i])
+        assert n == 1 and text.startswith("Yes:"), f"{path.name} {cid} with a right answer: {text!r}"
