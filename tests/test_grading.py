@@ -97,6 +97,19 @@ def test_wrong_answers_score_zero(graded, assignment, notebook):
 
 
 @pytest.mark.parametrize("assignment,notebook", CASES)
+def test_only_hard_coding_is_left_to_the_hidden_tests(assignment, notebook):
+    """The rule: a visible check catches every ordinary mistake in the corpus, with a teaching message;
+    only answers that hard-code what the visible check asks may pass it (the hidden tests defeat them)."""
+    for cell, question in WRONG[assignment][notebook].items():
+        for wrong in question["wrong"]:
+            assert wrong["caught_by"] in ("visible", "hidden"), wrong["why"]
+            if wrong["caught_by"] == "hidden":
+                assert wrong.get("hard_codes"), (
+                    f"{assignment} {cell}: '{wrong['why']}' is an ordinary mistake that only a hidden test catches; "
+                    "add a visible check that catches it with a teaching message")
+
+
+@pytest.mark.parametrize("assignment,notebook", CASES)
 def test_hidden_tests_are_what_catch_hard_coding(assignment, notebook, tmp_path):
     """Run the learner's own release (visible checks only): answers marked caught_by: hidden must pass
     there, so the hidden tests are the ones that catch them; caught_by: visible must already fail."""

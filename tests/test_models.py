@@ -176,11 +176,6 @@ def test_expect():
         feedback.expect(False, "explain")
 
 
-def test_checkpoint_never_raises(capsys):
-    assert feedback.checkpoint(False, "good", "try again").startswith("Not yet")
-    assert feedback.checkpoint(True, "good", "try again").startswith("Yes")
-
-
 # charts ---------------------------------------------------------------------------------------
 
 def test_style_requires_every_label():

@@ -1,0 +1,137 @@
+"""Feedback a history student can read: a failed check shows one short message (no traceback) yet
+still fails the cell; multi-item answers name the items to revisit; the mistakes novices make
+(no return, a Series for a value, the placeholder left in, a stale definition after a SyntaxError,
+text used as a number, a loop that never ends) each get a message of their own."""
+
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from manyhands import feedback
+
+
+def test_a_failed_check_renders_as_its_message_alone():
+    err = feedback.AnswerError("`x` is well formed but not yet right. " + "Look again. " * 20)
+    lines = err._render_traceback_()
+    assert "Not yet" in lines[0]
+    assert all(len(line) <= 100 for line in lines[1:])
+    assert "Traceback" not in "".join(lines) and "feedback.py" not in "".join(lines)
+    assert isinstance(err, AssertionError)  # nbgrader still counts it as a failed test
+
+
+def test_multi_item_answers_name_the_items_to_revisit_without_the_key():
+    key = {"e1": "empirical", "e2": "interpretive", "e3": "normative"}
+    digests = feedback.item_digests(key)
+    feedback.check_items(key, digests, "x", hint="Think again.")
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.check_items({**key, "e2": "empirical", "e3": "empirical"}, digests, "x", hint="Think again.")
+    text = str(err.value)
+    assert "1 of 3 are right" in text and "e2, e3" in text and "e1" not in text.split("Look again at")[1]
+    assert "interpretive" not in text and "normative" not in text
+    with pytest.raises(feedback.AnswerError, match="Look again at e3"):
+        feedback.check_items({"e1": "empirical", "e2": "interpretive"}, digests, "x", hint="")
+
+
+def test_a_function_that_gives_back_nothing_is_told_to_return():
+    def printer(table):
+        print(len(table))
+
+    with pytest.raises(feedback.AnswerError, match=r"gave back nothing \(None\).*return"):
+        feedback.call(printer, pd.DataFrame({"a": [1]}), name="printer")
+    assert feedback.call(lambda: None, none_ok=True) is None
+
+
+def test_a_loop_that_never_ends_is_stopped_and_explained():
+    def forever(threshold, bias):
+        n = 1
+        while True:
+            n += 1
+
+    start = time.perf_counter()
+    with pytest.raises(feedback.AnswerError, match="still running after 1 seconds.*loop"):
+        feedback.call(forever, 1.0, 0.0, name="fewest_offices", seconds=1)
+    assert time.perf_counter() - start < 5
+
+    def swallows(x):  # a learner's `except Exception` cannot hide the time limit
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:
+                pass
+
+    with pytest.raises(feedback.AnswerError, match="still running"):
+        feedback.call(swallows, 1, seconds=0.5)
+
+
+def test_a_series_where_one_value_is_asked_for():
+    with pytest.raises(feedback.AnswerError, match=r"Series is a column.*\.iloc\[0\]"):
+        feedback.check_type(pd.Series([1934]), int, "largest_gap(harvest)")
+    with pytest.raises(feedback.AnswerError, match="DataFrame is a whole table"):
+        feedback.check_type(pd.DataFrame({"a": [1]}), float, "x")
+    with pytest.raises(feedback.AnswerError, match="number written as text"):
+        feedback.check_type("1934", int, "x")
+
+
+def test_text_used_as_a_number():
+    def adds(table):
+        return table["name"] + 1
+
+    with pytest.raises(feedback.AnswerError, match="is text \\(str\\), not a number"):
+        feedback.call(adds, pd.DataFrame({"name": ["Stalin"]}), name="adds")
+
+
+def test_the_placeholder_left_in_a_function():
+    def todo():
+        raise NotImplementedError()
+
+    with pytest.raises(feedback.AnswerError, match="not written yet"):
+        feedback.call(todo)
+
+
+def _run(cells):
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    return nb
+
+
+def test_in_a_kernel_the_learner_sees_the_message_and_the_cell_still_fails():
+    nb = _run([
+        "from manyhands import feedback",
+        "answer = 1",
+        "feedback.check_digest(answer, feedback.digest(2), 'answer', hint='Count again.')",
+    ])
+    error = nb.cells[2].outputs[0]
+    assert error.output_type == "error" and error.ename == "AnswerError"
+    shown = "\n".join(error.traceback)
+    assert "Count again." in shown and "feedback.py" not in shown and "check_digest" not in shown
+
+
+def test_a_stale_definition_after_a_syntax_error_is_not_checked():
+    nb = _run([
+        "from manyhands import feedback",
+        "def f():\n    return 1",
+        "def f()\n    return 2",          # the learner's new version: missing colon
+        "feedback.defined(globals(), 'f')",
+    ])
+    error = nb.cells[3].outputs[0]
+    assert error.output_type == "error" and "SyntaxError" in "".join(error.traceback)
+    assert "run that cell again" in "".join(error.traceback)
+
+
+def test_the_placeholder_raise_left_above_an_answer():
+    nb = _run([
+        "from manyhands import feedback",
+        "# YOUR CODE HERE\nraise NotImplementedError()\nanswer = 3",
+        "feedback.defined(globals(), 'answer')",
+        "answer = 3\nraise NotImplementedError()",
+        "print(feedback.defined(globals(), 'answer'))",
+    ])
+    assert "stopped at `raise NotImplementedError()`" in "".join(nb.cells[2].outputs[0].traceback)
+    assert "Delete that line" in nb.cells[4].outputs[0].text and "3" in nb.cells[4].outputs[-1].text
