@@ -178,7 +178,7 @@ def load(name: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def references() -> dict[str, dict]:
-    """The course reference list: CSL-JSON items keyed by id."""
+    """The course reference list: CSL-JSON items keyed by id (read once; do not modify the result)."""
     items = json.loads(REFERENCES.read_text(encoding="utf-8"))
     return {item["id"]: item for item in items}
 
@@ -206,14 +206,20 @@ def cite(source_id: str, locator: str | None = None) -> str:
         item = references()[source_id]
     except KeyError:
         raise DataError(f"{source_id!r} is not in the course reference list (datasets/references.json).") from None
+    text = _short(item)
+    if item.get("title-short") and sum(_short(other) == text for other in references().values()) > 1:
+        # two works by the same author in the same year (or undated): the short title tells them apart
+        text = f'{text}, "{item["title-short"]}"'
+    return f"{text}, {locator}" if locator else text
+
+
+def _short(item: dict) -> str:
     parts = (item.get("issued", {}).get("date-parts") or [[None]])[0]
     if len(parts) == 3:  # a dated document (letter, decree): the day tells two of them apart
         import calendar
 
-        text = f"{_authors(item)}, {parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
-    else:
-        text = f"{_authors(item)} {year(item) or 'n.d.'}"
-    return f"{text}, {locator}" if locator else text
+        return f"{_authors(item)}, {parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
+    return f"{_authors(item)} {year(item) or 'n.d.'}"
 
 
 def full_reference(source_id: str) -> str:
