@@ -40,6 +40,7 @@ class Checkpoint:
     praise: Callable[[tuple], str]
     tolerance: float = 1e-9     # absolute, for numbers
     kinds: tuple = field(default=(numbers.Real,))  # accepted types, one per blank or one for all
+    calls: tuple = ()           # for a function blank: the argument tuples it is tried on (key: the results)
 
 
 def _normative_shares() -> tuple:
@@ -99,7 +100,75 @@ def _ukraine_range() -> tuple:
     return (float(row["deaths_high_m"] - row["deaths_low_m"]),)
 
 
+def _harvest():
+    return data.load("grain_harvest")
+
+
+def _first_year_above(harvest, threshold):
+    for _, row in harvest.sort_values("year").iterrows():
+        if row["harvest_official_mt"] - row["harvest_revised_mt"] > threshold:
+            return int(row["year"])
+    return None
+
+
+_P3_CALLS = ((10,), (20,), (30,))
+_P2_CALLS = ((89.8, 68.4), (120.0, 80.0), (50.0, 50.0))
+
+
 CHECKPOINTS: dict[str, Checkpoint] = {
+    "P.1": Checkpoint(
+        blanks=("sentences_in_B",),
+        key=lambda: (int((data.load("comment_sentences")["comment"] == "B").sum()),),
+        turn="replace None with a count: how many sentences of the table `sentences` belong to comment B.",
+        hint="make the True/False column `sentences[\"comment\"] == \"B\"` and count its Trues with .sum().",
+        praise=lambda k: f"comment B has {k[0]} sentences. Counting the Trues of a condition is the most common "
+                         "step in this course's exercises.",
+        kinds=(numbers.Integral,),
+    ),
+    "P.2": Checkpoint(
+        blanks=("overstatement",),
+        key=lambda: ([(o - r) / r * 100 for o, r in _P2_CALLS],),
+        turn="write the function `overstatement(official, revised)` in the cell above: replace `return None` with "
+             "`return` and the formula, then run that cell and this one.",
+        hint="the percentage by which the official figure exceeds the revised one is "
+             "(official - revised) / revised * 100. Give it back with return, not print.",
+        praise=lambda k: "your function gives back the percentage, so other code can use it: for 1933, "
+                         f"{k[0][0]:.1f} %.",
+        kinds=(object,),
+        calls=_P2_CALLS,
+        tolerance=0.05,
+    ),
+    "P.3": Checkpoint(
+        blanks=("first_year_above",),
+        key=lambda: ([_first_year_above(_harvest(), *a) for a in _P3_CALLS],),
+        turn="write the function `first_year_above(threshold)` in the cell above, then run that cell and this one.",
+        hint="loop over the years in order; return the first year whose gap is greater than the threshold; after "
+             "the loop, when no year qualified, return None.",
+        praise=lambda k: f"the first year with a gap above 10 million tonnes is {k[0][0]}; no year has a gap above "
+                         "30, and your function says so with None instead of guessing.",
+        kinds=(object,),
+        calls=_P3_CALLS,
+    ),
+    "P.4": Checkpoint(
+        blanks=("revised_1933",),
+        key=lambda: (float(_harvest().set_index("year").loc[1933, "harvest_revised_mt"]),),
+        turn="replace None with one number: the revised harvest of 1933, taken out of the table `harvest`.",
+        hint="keep the row whose year is 1933, take the column harvest_revised_mt (a Series with one value) and "
+             "take the value out with .iloc[0]; or use harvest.set_index(\"year\").loc[1933, \"harvest_revised_mt\"].",
+        praise=lambda k: f"the revised harvest of 1933 is {k[0]} million tonnes: one plain number, ready to compute with.",
+        tolerance=1e-6,
+    ),
+    "P.5": Checkpoint(
+        blanks=("letters_1933",),
+        key=lambda: (set(data.load("famine_decisions").query("kind == 'letter' and date >= '1933-01-01'")["decision_id"]),),
+        turn="replace None with the list of decision_id values of the documents in `decisions` whose kind is "
+             "\"letter\" and whose date is in 1933.",
+        hint="make two True/False columns, one for the kind and one for the date (`decisions[\"date\"] >= \"1933-01-01\"`), "
+             "combine them with &, each in brackets, keep those rows and take their decision_id with .tolist().",
+        praise=lambda k: f"{len(k[0])} letters: " + ", ".join(sorted(k[0])) + ".",
+        kinds=((list, tuple, set),),
+    ),
+
     "00.1": Checkpoint(
         blanks=("share_normative_A", "share_normative_B"),
         key=_normative_shares,
@@ -289,6 +358,8 @@ def evaluate(checkpoint: str, *values) -> Message:
                              f"{', '.join(cp.blanks)}. Do not change the line that calls check.", checkpoint)
     if all(v is None for v in values):
         return Message("turn", cp.turn[0].upper() + cp.turn[1:], checkpoint)
+    if cp.calls:
+        return _evaluate_function(checkpoint, cp, values[0], cp.key()[0])
     problem = _form_problem(cp, values)
     if problem:
         return Message("no", problem, checkpoint)
@@ -298,6 +369,28 @@ def evaluate(checkpoint: str, *values) -> Message:
         which = "" if len(cp.blanks) == 1 else f"look again at {', '.join(f'`{w}`' for w in wrong)}: "
         return Message("no", which + cp.hint, checkpoint)
     return Message("yes", cp.praise(key), checkpoint)
+
+
+def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) -> Message:
+    """Try a learner's function on the checkpoint's arguments; never raises."""
+    from . import feedback
+
+    name = cp.blanks[0]
+    if not callable(func):
+        return Message("no", f"`{name}` should be a function, written with def in the cell above.", checkpoint)
+    results = []
+    for args in cp.calls:
+        try:
+            results.append(feedback.call(func, *args, name=name, seconds=5, none_ok=True))
+        except feedback.AnswerError as err:
+            return Message("no", str(err), checkpoint)
+    if all(r is None for r in results) and not all(e is None for e in expected):
+        return Message("turn", f"your `{name}` gives back None for every try: " + cp.turn, checkpoint)
+    wrong = [args for args, r, e in zip(cp.calls, results, expected) if not _close(r, e, cp.tolerance) and not (r is None and e is None)]
+    if wrong:
+        tried = ", ".join(f"{name}{a if len(a) > 1 else '(' + repr(a[0]) + ')'}" for a in wrong)
+        return Message("no", f"not yet right for {tried}: {cp.hint}", checkpoint)
+    return Message("yes", cp.praise((expected,)), checkpoint)
 
 
 def check(checkpoint: str, *values) -> None:

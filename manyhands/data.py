@@ -184,6 +184,8 @@ def references() -> dict[str, dict]:
 
 
 def _authors(item: dict) -> str:
+    if item.get("author-short"):  # an issuing body with a long name: the short form, in full under Sources
+        return item["author-short"]
     people = item.get("author") or item.get("editor") or []
     names = [p.get("family") or p.get("literal", "") for p in people]
     if not names:
