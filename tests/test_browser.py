@@ -89,6 +89,61 @@ JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
 }))"""
 
 
+# Every text a plotly figure draws, as (kind, text, box) in page coordinates, and the box of its svg.
+JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd =>
+    title === null || (gd.layout && gd.layout.title && gd.layout.title.text === title)).map(gd => {
+  const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+  const kinds = [['title', '.gtitle'], ['x tick', '.xtick text'], ['y tick', '.ytick text'],
+                 ['x-axis title', '.g-xtitle text'], ['y-axis title', '.g-ytitle text'],
+                 ['legend title', '.legend .legendtitletext'], ['legend item', '.legend .traces'],
+                 ['annotation', '.annotation'], ['bar text', 'text.bartext'], ['point text', '.textpoint text']];
+  const texts = [];
+  for (const [kind, selector] of kinds) {
+    for (const el of gd.querySelectorAll(selector)) {
+      const r = el.getBoundingClientRect();
+      const words = (el.textContent || '').trim();
+      if (r.width < 0.5 || r.height < 0.5 || !words) continue;
+      if (getComputedStyle(el).display === 'none' || el.closest('[display="none"]')) continue;
+      texts.push({kind, text: words.slice(0, 60), left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+    }
+  }
+  return {title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
+          svg: {left: svg.left, top: svg.top, right: svg.right, bottom: svg.bottom}, texts};
+})"""
+
+TOLERANCE_PX = 1.5
+
+
+def text_layout_problems(page, title: str | None = None) -> list[str]:
+    """Every pair of texts that overlap and every text cut off by the svg, in each plotly figure (or the one titled)."""
+    problems = []
+    for fig in page.evaluate(JS_TEXT_BOXES, title):
+        name, svg, texts = fig["title"], fig["svg"], fig["texts"]
+        label = lambda t: f"{t['kind']} {t['text']!r}"
+        for t in texts:
+            if (t["left"] < svg["left"] - TOLERANCE_PX or t["right"] > svg["right"] + TOLERANCE_PX
+                    or t["top"] < svg["top"] - TOLERANCE_PX or t["bottom"] > svg["bottom"] + TOLERANCE_PX):
+                problems.append(f"{name!r}: {label(t)} is cut off by the edge of the chart")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if dx > TOLERANCE_PX and dy > TOLERANCE_PX:
+                    problems.append(f"{name!r}: {label(a)} overlaps {label(b)} ({dx:.0f} x {dy:.0f} px)")
+    return problems
+
+
+def assert_text_fits(page, title: str | None = None, when: str = "", timeout: float = 4.0):
+    """No text of a figure overlaps another or is cut off (plotly may still be redrawing: retry for a moment)."""
+    deadline = time.time() + timeout
+    while True:
+        problems = text_layout_problems(page, title)
+        if not problems or time.time() > deadline:
+            break
+        page.wait_for_timeout(300)
+    assert not problems, f"{len(problems)} text collisions {when}:\n" + "\n".join(problems)
+
+
 def _figure(page, title: str) -> dict:
     figs = [f for f in page.evaluate(JS_FIGURES) if f["title"] == title]
     assert figs, f"no rendered plotly chart titled {title!r}"
