@@ -29,6 +29,11 @@ def _wire(controls: dict, prefix: str, callback) -> None:
         control.observe(callback, names="value")
 
 
+def _text_side(value: int) -> str:
+    """Where a marker's label goes so that it stays inside the chart at either end of the scale."""
+    return "top right" if value <= 3 else "top left" if value >= 7 else "top center"
+
+
 class _Displayable:
     view: w.Widget
 
@@ -74,7 +79,8 @@ class ClaimSorter(_Displayable):
                 name=f"Comment {comment}", x=categories, y=[0] * len(categories),
                 marker=dict(color=colour, pattern_shape=pattern),
             )
-        self.figure.update_yaxes(rangemode="tozero", dtick=1)
+        self.figure.update_yaxes(rangemode="tozero", tick0=0)
+        charts.fit(self.figure)
         self.compare_button = w.Button(description="Compare with the key", icon="check", button_style="info")
         self.compare_button.on_click(lambda _b: self.compare())
         self.result = w.HTML("")
@@ -94,6 +100,8 @@ class ClaimSorter(_Displayable):
         with self.figure.batch_update():
             for trace, comment in zip(self.figure.data, ("A", "B")):
                 trace.y = table.loc[comment].tolist() if comment in table.index else [0] * len(trace.x)
+            most = int(table.to_numpy().max()) if table.size else 0
+            self.figure.layout.yaxis.dtick = 1 if most <= 6 else 2 if most <= 12 else 5
 
     def compare(self) -> pd.DataFrame:
         """Compare the tags with the key and show the key's reasoning for each sentence."""
@@ -144,7 +152,6 @@ class StanceScale(_Displayable):
         )
         self.figure.update_yaxes(range=[-1, 1])
         self.figure.update_xaxes(range=[-0.5, 10.5], dtick=1)
-        self.figure.update_layout(margin=dict(b=120))
         self.figure.add_scatter(
             name="saved earlier", x=[r["value"] for r in records], y=[0] * len(records), mode="markers",
             marker=dict(symbol="circle-open", size=14, color=charts.PALETTE[6]),
@@ -152,8 +159,10 @@ class StanceScale(_Displayable):
         )
         self.figure.add_scatter(
             name="now", x=[self.slider.value], y=[0], mode="markers+text", text=[stance.describe(self.slider.value)],
-            textposition="top center", marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
+            textposition=_text_side(self.slider.value), marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
+            cliponaxis=False,
         )
+        charts.fit(self.figure)
         self.slider.observe(self._on_change, names="value")
         self.view = w.VBox([
             w.HTML(f"<small>0: {html.escape(stance.POLES[0])}<br>10: {html.escape(stance.POLES[10])}</small>"),
@@ -164,6 +173,7 @@ class StanceScale(_Displayable):
         with self.figure.batch_update():
             self.figure.data[1].x = [change["new"]]
             self.figure.data[1].text = [stance.describe(change["new"])]
+            self.figure.data[1].textposition = _text_side(change["new"])
 
     def save(self) -> dict:
         try:
@@ -206,11 +216,8 @@ class DebateMap(_Displayable):
                             line=dict(width=1, color="#222")),
                 text=part["hover"].tolist(), hoverinfo="text",
             )
-        self.figure.update_layout(
-            legend=dict(title_text="Weight of explanation on", orientation="v", x=1.02, y=1, xanchor="left"),
-            margin=dict(l=230, r=20, b=110),
-            width=980,
-        )
+        self.figure.update_layout(legend_title_text="Weight of explanation on")
+        charts.fit(self.figure)
         self.dropdown.observe(self._on_change, names="value")
         self.view = w.VBox([self.dropdown, self.figure])
 
@@ -261,6 +268,7 @@ class ChainOfCommand(_Displayable):
         for name, colour, dash, symbol in styles:
             self.figure.add_scatter(name=name, mode="lines+markers", line=dict(color=colour, dash=dash), marker=dict(symbol=symbol, size=9))
         self.figure.update_yaxes(rangemode="tozero")
+        charts.fit(self.figure)
         self.summary = w.HTML()
         self.summary.add_class("mh-chain-summary")
         self.view = w.VBox([*self.controls.values(), self.figure, self.summary])
@@ -331,14 +339,15 @@ class MembershipChart(_Displayable):
             dict(type="rect", xref="x", yref="paper", x0=e.start, x1=e.end, y0=0, y1=1, fillcolor="#999999", opacity=0.18, line_width=0, layer="below")
             for e in self.events.itertuples()
         ]
+        # the labels stand in rows at the top of the plot, above every data point (the y axis leaves room)
         self._event_labels = [
-            dict(x=e.start, y=1.0 - 0.06 * i, xref="x", yref="paper", text=e.short_label, hovertext=e.label,
+            dict(x=e.start, y=1.0 - 0.065 * i, xref="x", yref="paper", text=e.short_label, hovertext=e.label,
                  showarrow=False, xanchor="left", yanchor="top", font=dict(size=10, color="#333"), name=f"event:{e.event_id}",
                  bgcolor="rgba(255,255,255,0.7)")
             for i, e in enumerate(self.events.itertuples())
         ]
-        self.figure.update_layout(legend=dict(orientation="h", y=-0.2, x=0), margin=dict(b=150))
-        self.figure.layout.annotations[0].y = -0.36
+        highest = max(float(m[c].max()) for c in ("members", "candidates", "members_and_candidates")) / 1000
+        self.figure.update_yaxes(range=[0, highest / (1 - 0.065 * len(self.events) - 0.04)])
         self.series.observe(self._redraw, names="value")
         self.show_events.observe(self._redraw, names="value")
         self.view = w.VBox([w.HBox([self.series, self.show_events]), self.figure])
@@ -357,6 +366,7 @@ class MembershipChart(_Displayable):
             else:
                 self.figure.layout.shapes = []
                 self.figure.layout.annotations = source
+            charts.fit(self.figure)
 
 
 def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
@@ -371,7 +381,7 @@ def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
                     marker=dict(color=colour, pattern_shape=pattern), text=bodies[column].astype(int).tolist(),
                     textposition="outside")
     fig.update_layout(barmode="group")
-    return fig
+    return charts.fit(fig)
 
 
 class ProcurementCalculator(_Displayable):
@@ -418,6 +428,7 @@ class ProcurementCalculator(_Displayable):
                             marker=dict(color=charts.PALETTE[5], pattern=dict(shape="/")))
         self.figure.add_bar(name="left after the plan", x=self.POSITIONS, marker=dict(color=charts.PALETTE[0]))
         self.figure.update_layout(barmode="stack", showlegend=True)
+        charts.fit(self.figure)
         self.summary = w.HTML()
         self.summary.add_class("mh-grain-summary")
         self.per_person = w.HTML()
@@ -538,6 +549,7 @@ class DecisionTimeline(_Displayable):
             self.figure.data[0].name = ("all decisions" if self.actor.value == "everyone"
                                         else f"with {self.actor.value}")
             self.figure.data[1].name = "other decisions"
+            charts.fit(self.figure)
         items = "".join(
             f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. Initiated by {html.escape(r.initiated_by)}; "
             f"signed by {html.escape(r.signed_by)}; carried out by {html.escape(r.carried_out_by)}. "

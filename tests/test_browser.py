@@ -201,6 +201,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     page.wait_for_selector(".mh-debate-dropdown select", timeout=30_000)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
     page.screenshot(path=str(shots / "lesson00_loaded.png"), full_page=False)
+    assert_text_fits(page, when="after running lesson 00")
 
     # 1. claim sorter: tag sentence A02 as normative; the tally for comment A moves from 0 to 1
     before = _figure(page, "Your tags so far, by comment")["data"][0]
@@ -214,6 +215,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     after = _figure(page, "Your tags so far, by comment")["data"][0]
     assert after["y"][cats.index("not tagged")] == before["y"][cats.index("not tagged")] - 1
     page.screenshot(path=str(shots / "lesson00_claim_sorter.png"))
+    assert_text_fits(page, "Your tags so far, by comment", when="after tagging a sentence")
 
     # the compare button shows the key's reasoning
     page.get_by_role("button", name="Compare with the key").click()
@@ -227,6 +229,14 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     handle.focus()
     page.keyboard.press("ArrowRight")
     _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker to move")
+    assert_text_fits(page, "Where you stand", when="with the marker at 6")
+    for key, end in (("Home", 0), ("End", 10)):  # the marker's words stay inside the chart at both ends
+        page.keyboard.press(key)
+        _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [end], f"the stance marker to reach {end}")
+        assert_text_fits(page, "Where you stand", when=f"with the marker at {end}")
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker back at 6")
     page.get_by_role("button", name="Save my position").click()
     _wait_for(page, lambda: (home / "stance.json").exists(), "the position to be saved")
     saved = json.loads((home / "stance.json").read_text())
@@ -239,6 +249,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
               "the famine debate's works to be highlighted")
     page.locator(".mh-debate-dropdown").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "lesson00_debate_map.png"))
+    assert_text_fits(page, "Key works in the debates this course follows", when="with one debate chosen")
     assert errors == 0, "the lesson wrote to stderr while running"
 
 
@@ -254,6 +265,11 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     series.get_by_role("button", name="candidates", exact=True).click()
     _wait_for(page, lambda: _figure(page, title)["data"][0]["visible"] is False, "the members line to hide")
     page.screenshot(path=str(shots / "lesson01_membership.png"))
+    assert_text_fits(page, when="after running lesson 01 and showing candidates only")
+    page.locator(".mh-membership-events input").click()
+    _wait_for(page, lambda: page.evaluate(f"() => Array.from(document.querySelectorAll('.js-plotly-plot')).find("
+                                          f"g => g.layout.title.text === {title!r}).layout.shapes.length === 0"), "the events to hide")
+    assert_text_fits(page, title, when="without the events")
 
     # chain of command: one more office adds a point to the "reported upwards" line
     chart = "What the centre hears, and what it demands"
@@ -266,6 +282,9 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     top = _figure(page, chart)["data"][1]["y"][-1]
     assert abs(top - 100 * 1.05 ** 5) < 1e-6
     assert "centre hears" in page.locator(".mh-chain-summary").inner_text()
+    page.keyboard.press("End")  # the longest chain: the most tick labels
+    _wait_for(page, lambda: len(_figure(page, chart)["data"][1]["x"]) > 6, "the longest chain")
+    assert_text_fits(page, chart, when="with the longest chain")
     page.screenshot(path=str(shots / "lesson01_chain.png"))
     assert errors == 0, "the lesson wrote to stderr while running"
 
@@ -273,6 +292,7 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
 def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     base, _home = lab
     errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=4)
+    assert_text_fits(page, when="after running lesson 02")
     harvest = _figure(page, "USSR grain harvest, 1928–1934: three estimates")
     assert len(harvest["data"]) == 3 and len(harvest["data"][0]["x"]) == 7
     exports = _figure(page, "USSR grain exports, 1930–1931, and the plan for 1931/32, as each source gives them")
@@ -289,6 +309,7 @@ def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     assert len(_figure(page, chart)["data"][1]["x"]) == total - 3
     assert f"3</b> of {total}" in page.locator(".mh-timeline-listing").inner_html()
     page.screenshot(path=str(shots / "lesson02_timeline.png"))
+    assert_text_fits(page, chart, when="with Sholokhov's documents chosen")
 
     # procurement calculator: starts from the sourced 1931 figures; a larger plan leaves less in the barns
     calc = "What the same plan takes from each harvest, and what it leaves"
@@ -301,6 +322,7 @@ def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     _wait_for(page, lambda: abs(_figure(page, calc)["data"][1]["y"][1] - (56 - 22.8)) < 1e-6,
               "the grain left in the barns to fall by the step")
     assert "22.8 Mt" in page.locator(".mh-grain-summary").inner_text()
+    assert_text_fits(page, calc, when="after moving the plan")
     # per-person figures appear only once the learner has typed all three assumptions, and a typo is explained
     per_person = page.locator(".mh-grain-per-person")
     assert "Fill in" in per_person.inner_text()
