@@ -14,6 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts, claims, data, stance
+from .views import describe
+from .views.a11y import view as _view
+
+
+def _description() -> w.HTML:
+    """The text alternative under a chart (see manyhands.views.describe), updated with the chart."""
+    box = w.HTML()
+    box.add_class("mh-chart-description")
+    return box
+
+
+def _p(text: str) -> str:
+    return f"<p style='margin:0.2em 0 0.8em;max-width:60em'><b>In words:</b> {html.escape(text)}</p>"
 
 
 def _wrap(text: str, width: int = 70) -> str:
@@ -42,29 +55,36 @@ class _Displayable:
 
 
 class ClaimSorter(_Displayable):
-    """Tag each sentence of the two comments; see the tally change and compare with the course key."""
+    """Tag each sentence of the two comments; see the tally change and, once every sentence is tagged, compare
+    with the course key (or ask for the key anyway)."""
 
     def __init__(self, sentences: pd.DataFrame, source: str):
         self.sentences = sentences.reset_index(drop=True)
         self.controls: dict[str, w.ToggleButtons] = {}
         rows = []
+        names = {}
         current = None
         for row in self.sentences.itertuples(index=False):
+            sid = str(row.sentence_id)
             if row.comment != current:
                 current = row.comment
-                rows.append(w.HTML(f"<h4 style='margin:0.8em 0 0.2em'>Comment {html.escape(str(row.comment))}</h4>"))
+                rows.append(w.HTML(f"<h3 style='margin:0.8em 0 0.3em;font-size:1.1em'>Comment {html.escape(str(row.comment))}</h3>"))
             toggle = w.ToggleButtons(
                 options=[(k.capitalize(), k) for k in claims.CLAIM_TYPES],
                 value=None,
-                description=str(row.sentence_id),
-                style={"button_width": "112px", "description_width": "40px"},
+                style={"button_width": "auto"},
                 tooltips=[claims.DEFINITIONS[k] for k in claims.CLAIM_TYPES],
+                layout=w.Layout(margin="4px 0 0 0"),
             )
             toggle.add_class("mh-claim-toggle")
+            toggle.add_class(f"mh-claim-{sid}")
+            names[f"mh-claim-{sid}"] = f"Kind of claim in sentence {sid}"
             toggle.observe(self._on_change, names="value")
-            self.controls[str(row.sentence_id)] = toggle
-            rows.append(w.HTML(f"<div style='margin-left:44px'>“{html.escape(str(row.text))}”</div>"))
-            rows.append(toggle)
+            self.controls[sid] = toggle
+            quote = w.HTML(f"<div class='mh-claim-quote'><b>{html.escape(sid)}</b>&nbsp; “{html.escape(str(row.text))}”</div>")
+            item = w.VBox([quote, toggle], layout=w.Layout(margin="0 0 18px 0"))
+            item.add_class("mh-claim-item")
+            rows.append(item)
 
         self.figure = charts.figure_widget(
             title="Your tags so far, by comment",
@@ -81,16 +101,27 @@ class ClaimSorter(_Displayable):
             )
         self.figure.update_yaxes(rangemode="tozero", tick0=0)
         charts.fit(self.figure)
-        self.compare_button = w.Button(description="Compare with the key", icon="check", button_style="info")
+        self.description = _description()
+        self.compare_button = w.Button(description="Compare with the key", icon="check", button_style="info",
+                                       disabled=True, layout=w.Layout(width="auto"))
         self.compare_button.on_click(lambda _b: self.compare())
+        self.anyway_button = w.Button(description="Show the key anyway", icon="eye", layout=w.Layout(width="auto"))
+        self.anyway_button.on_click(lambda _b: self.compare(force=True))
+        self.progress = w.HTML()
+        self.progress.add_class("mh-claim-progress")
         self.result = w.HTML("")
         self.result.add_class("mh-claim-result")
-        self.view = w.VBox([*rows, self.figure, self.compare_button, self.result])
+        self.view = _view([*rows, self.figure, self.description, self.progress,
+                           w.HBox([self.compare_button, self.anyway_button]), self.result], names)
         self._redraw()
 
     @property
     def tags(self) -> dict[str, str | None]:
         return {sid: toggle.value for sid, toggle in self.controls.items()}
+
+    @property
+    def untagged(self) -> int:
+        return sum(v is None for v in self.tags.values())
 
     def _on_change(self, _change=None):
         self._redraw()
@@ -102,14 +133,29 @@ class ClaimSorter(_Displayable):
                 trace.y = table.loc[comment].tolist() if comment in table.index else [0] * len(trace.x)
             most = int(table.to_numpy().max()) if table.size else 0
             self.figure.layout.yaxis.dtick = 1 if most <= 6 else 2 if most <= 12 else 5
+        self.description.value = _p(describe.claim_tally(table))
+        left = self.untagged
+        self.compare_button.disabled = left > 0
+        self.anyway_button.layout.display = "none" if left == 0 else None
+        self.progress.value = ("Every sentence is tagged: compare your tags with the course key." if left == 0 else
+                               f"{left} of {len(self.sentences)} sentences still to tag. The key opens once all are "
+                               "tagged, so that it does not decide for you.")
 
-    def compare(self) -> pd.DataFrame:
-        """Compare the tags with the key and show the key's reasoning for each sentence."""
+    def compare(self, force: bool = False) -> pd.DataFrame | None:
+        """Compare the tags with the key and show the key's reasoning for each sentence.
+
+        Until every sentence is tagged the key stays closed, unless ``force`` (the "Show the key anyway" button)."""
+        if self.untagged and not force:
+            self.result.value = (f"<p>Tag the {self.untagged} remaining sentences first, or press "
+                                 "<b>Show the key anyway</b>.</p>")
+            return None
         comparison = claims.compare_tags(self.tags, self.sentences)
         summary = claims.agreement(comparison)
+        text = dict(zip(self.sentences["sentence_id"].astype(str), self.sentences["text"].astype(str)))
         marks = {"agrees": "✔ agrees", "defensible": "≈ defensible", "differs": "✘ differs", "not tagged": "– not tagged"}
         items = "".join(
-            f"<tr><td>{r.sentence_id}</td><td>{html.escape(r.your_tag or '—')}</td><td>{r.key_type}</td>"
+            f"<tr><td><b>{html.escape(str(r.sentence_id))}</b> “{html.escape(text[str(r.sentence_id)])}”</td>"
+            f"<td>{html.escape(r.your_tag or '—')}</td><td>{r.key_type}</td>"
             f"<td>{marks[r.verdict]}</td><td>{html.escape(claims.EVIDENCE_TYPES[r.evidence_key])}</td>"
             f"<td>{html.escape(r.rationale)}</td></tr>"
             for r in comparison.itertuples(index=False)
@@ -118,14 +164,19 @@ class ClaimSorter(_Displayable):
             f"<p><b>{summary['agrees']} agree, {summary['defensible']} defensible, {summary['differs']} differ, "
             f"{summary['not tagged']} not tagged.</b> Where you differ, read the reasoning: the key is an argument, "
             "not an oracle, and you may disagree with it for good reasons.</p>"
-            "<table><tr><th>Sentence</th><th>You</th><th>Key</th><th>Verdict</th><th>Evidence that would test it</th>"
-            f"<th>Why</th></tr>{items}</table>"
+            "<table><caption>The course key, sentence by sentence</caption><tr><th scope='col'>Sentence</th>"
+            "<th scope='col'>You</th><th scope='col'>Key</th><th scope='col'>Verdict</th>"
+            "<th scope='col'>Evidence that would test it</th>"
+            f"<th scope='col'>Why</th></tr>{items}</table>"
         )
         return comparison
 
 
 class StanceScale(_Displayable):
-    """Where do you stand between "the leader decides" and "the system decides"? Saved locally."""
+    """Where do you stand between "the leader decides" and "the system decides"? Saved locally.
+
+    Nothing is marked until the learner moves the slider (the handle rests in the middle only because a slider
+    must rest somewhere); reopening after a save starts from the saved position."""
 
     def __init__(self, lesson: str, path=None):
         self.lesson = lesson
@@ -133,15 +184,17 @@ class StanceScale(_Displayable):
         records, message = stance.load_history(path)
         self.history = records
         start = stance.latest(records, lesson)
+        self.chosen = start is not None
         self.slider = w.IntSlider(
             value=5 if start is None else start, min=stance.SCALE_MIN, max=stance.SCALE_MAX, step=1,
             description="Your position", style={"description_width": "110px"}, layout=w.Layout(width="520px"),
             continuous_update=True,
         )
         self.slider.add_class("mh-stance-slider")
-        self.save_button = w.Button(description="Save my position", icon="save")
+        self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
         self.save_button.on_click(lambda _b: self.save())
-        self.status = w.HTML(f"<i>{html.escape(message)}</i>")
+        hint = "" if self.chosen else " No position chosen yet: move the slider (or use the arrow keys) to where you stand."
+        self.status = w.HTML(f"<i>{html.escape(message + hint)}</i>")
         self.controls = {"position": self.slider}
         self.figure = charts.figure_widget(
             title="Where you stand",
@@ -158,24 +211,46 @@ class StanceScale(_Displayable):
             text=[f"lesson {r['lesson']}, {r['saved_at']}" for r in records], hoverinfo="text",
         )
         self.figure.add_scatter(
-            name="now", x=[self.slider.value], y=[0], mode="markers+text", text=[stance.describe(self.slider.value)],
-            textposition=_text_side(self.slider.value), marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
-            cliponaxis=False,
+            name="now", mode="markers+text", marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
+            cliponaxis=False, showlegend=True,
         )
+        self._mark()
         charts.fit(self.figure)
+        self.description = _description()
         self.slider.observe(self._on_change, names="value")
-        self.view = w.VBox([
+        self.view = _view([
             w.HTML(f"<small>0: {html.escape(stance.POLES[0])}<br>10: {html.escape(stance.POLES[10])}</small>"),
-            self.slider, self.figure, w.HBox([self.save_button, self.status]),
-        ])
+            self.slider, self.figure, self.description, w.HBox([self.save_button, self.status]),
+        ], {"mh-stance-slider": "Your position, from 0 (the leader decides) to 10 (the system decides)"})
+        self._describe()
+
+    def _mark(self):
+        value = self.slider.value if self.chosen else None
+        with self.figure.batch_update():
+            marker = self.figure.data[1]
+            marker.x = [] if value is None else [value]
+            marker.y = [] if value is None else [0]
+            marker.text = [] if value is None else [stance.describe(value)]
+            marker.textposition = _text_side(5 if value is None else value)
+        self.save_button.disabled = not self.chosen
+        self.save_button.description = "Save my position" if self.chosen else "Choose a position first"
+
+    def _describe(self):
+        value = self.slider.value if self.chosen else None
+        self.description.value = _p(describe.stance_position(
+            value, None if value is None else stance.describe(value), self.history))
 
     def _on_change(self, change):
-        with self.figure.batch_update():
-            self.figure.data[1].x = [change["new"]]
-            self.figure.data[1].text = [stance.describe(change["new"])]
-            self.figure.data[1].textposition = _text_side(change["new"])
+        if not self.chosen:
+            self.chosen = True
+            self.status.value = ""
+        self._mark()
+        self._describe()
 
     def save(self) -> dict:
+        if not self.chosen:
+            self.status.value = "<b>Choose a position first:</b> move the slider to where you stand."
+            return {}
         try:
             entry = stance.save_stance(self.lesson, self.slider.value, self.path)
         except OSError as exc:
@@ -183,6 +258,7 @@ class StanceScale(_Displayable):
             return {}
         self.history.append(entry)
         self.status.value = f"Saved: {entry['value']} ({html.escape(stance.describe(entry['value']))}) for lesson {entry['lesson']}."
+        self._describe()
         return entry
 
 
@@ -218,8 +294,14 @@ class DebateMap(_Displayable):
             )
         self.figure.update_layout(legend_title_text="Weight of explanation on")
         charts.fit(self.figure)
+        self.description = _description()
         self.dropdown.observe(self._on_change, names="value")
-        self.view = w.VBox([self.dropdown, self.figure])
+        self.view = _view([self.dropdown, self.figure, self.description], {"mh-debate-dropdown": "Show debate"})
+        self._describe()
+
+    def _describe(self):
+        chosen = None if self.dropdown.value == "all debates" else self.dropdown.value
+        self.description.value = _p(describe.debate_map(self.works, chosen, data.cite))
 
     def _on_change(self, change):
         chosen = change["new"]
@@ -232,6 +314,7 @@ class DebateMap(_Displayable):
                     trace.selectedpoints = [i for i, d in enumerate(trace.y) if d == chosen]
                     trace.selected = dict(marker=dict(opacity=1.0))
                     trace.unselected = dict(marker=dict(opacity=0.15))
+        self._describe()
 
 
 
@@ -268,12 +351,19 @@ class ChainOfCommand(_Displayable):
         for name, colour, dash, symbol in styles:
             self.figure.add_scatter(name=name, mode="lines+markers", line=dict(color=colour, dash=dash), marker=dict(symbol=symbol, size=9))
         self.figure.update_yaxes(rangemode="tozero")
+        self.figure.add_annotation(name="notice", text="No run: the model refused the settings above (see the message below)",
+                                   xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, visible=False,
+                                   font=dict(size=15, color="#555"), bgcolor="white")
         charts.fit(self.figure)
         self.summary = w.HTML()
         self.summary.add_class("mh-chain-summary")
-        self.view = w.VBox([*self.controls.values(), self.figure, self.summary])
+        self.description = _description()
+        self.view = _view([*self.controls.values(), self.figure, self.description, self.summary])
         self.result = None
         self._on_change()
+
+    def _notice(self):
+        return next(a for a in self.figure.layout.annotations if a.name == "notice")
 
     def params(self) -> dict:
         values = {k: c.value for k, c in self.controls.items()}
@@ -283,11 +373,20 @@ class ChainOfCommand(_Displayable):
         try:
             result = self._chain.simulate(**self.params())
         except self._chain.ChainError as exc:
+            # a refused input clears the chart: the previous run must not stay on screen as if it were this one
+            self.result = None
+            with self.figure.batch_update():
+                for trace in self.figure.data:
+                    trace.x, trace.y = [], []
+                self._notice().visible = True
             self.summary.value = f"<b>Cannot run the model:</b> {html.escape(str(exc))}"
+            self.description.value = _p(describe.chain(None))
             return
         self.result = result
         t = result.table
+        self.description.value = _p(describe.chain(result))
         with self.figure.batch_update():
+            self._notice().visible = False
             for trace, y in zip(self.figure.data, ([result.true_value] * len(t), t["reported_up"], t["demanded_down"])):
                 trace.x = t["level"].tolist()
                 trace.y = list(map(float, y))
@@ -350,7 +449,9 @@ class MembershipChart(_Displayable):
         self.figure.update_yaxes(range=[0, highest / (1 - 0.065 * len(self.events) - 0.04)])
         self.series.observe(self._redraw, names="value")
         self.show_events.observe(self._redraw, names="value")
-        self.view = w.VBox([w.HBox([self.series, self.show_events]), self.figure])
+        self.description = _description()
+        self.view = _view([w.HBox([self.series, self.show_events]), self.figure, self.description],
+                          {"mh-membership-series": "Show which series"})
         self._redraw()
 
     def _redraw(self, _change=None):
@@ -367,14 +468,38 @@ class MembershipChart(_Displayable):
                 self.figure.layout.shapes = []
                 self.figure.layout.annotations = source
             charts.fit(self.figure)
+        self.description.value = _p(describe.membership(self.membership, choice))
+
+
+class DescribedFigure(go.FigureWidget):
+    """A FigureWidget that displays itself with its text alternative underneath (``description``, an HTML widget)."""
+
+    description = None  # set by the function that builds the chart
+    _mh_view = None
+
+    def _repr_mimebundle_(self, **kwargs):
+        if self._mh_view is None:
+            self._mh_view = _view([self, self.description])
+        return self._mh_view._repr_mimebundle_(**kwargs)
+
+
+def described(fig, text: str) -> w.VBox:
+    """A chart built in a lesson, shown with its text alternative under it (see manyhands.views.describe)."""
+    box = _description()
+    box.value = _p(text)
+    return _view([fig, box])
 
 
 def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
-    """Full and candidate members of the party's leading bodies (a static, styled chart)."""
-    fig = charts.figure_widget(
+    """Full and candidate members of the party's leading bodies (a static, styled chart, shown with its text
+    alternative under it)."""
+    fig = charts.style(
+        DescribedFigure(),
         title="The party's leading bodies elected in July 1930",
         x_title="Body", y_title="Persons", source=source, height=400,
     )
+    fig.description = _description()
+    fig.description.value = _p(describe.apparatus(bodies))
     for column, name, colour, pattern in (("full_members", "full members", charts.PALETTE[0], ""),
                                           ("candidates", "candidates", charts.PALETTE[1], "/")):
         fig.add_bar(name=name, x=bodies["body"].tolist(), y=bodies[column].astype(int).tolist(),
@@ -433,10 +558,11 @@ class ProcurementCalculator(_Displayable):
         self.summary.add_class("mh-grain-summary")
         self.per_person = w.HTML()
         self.per_person.add_class("mh-grain-per-person")
+        self.description = _description()
         heading = w.HTML("<b>Your own assumptions</b> (the course found no source it could read for these; "
                          "anything computed from them rests on your figures, not on evidence):")
-        self.view = w.VBox([*self.controls.values(), self.figure, self.summary, heading,
-                            *self.assumptions.values(), self.per_person])
+        self.view = _view([*self.controls.values(), self.figure, self.description, self.summary, heading,
+                           *self.assumptions.values(), self.per_person])
         self._on_change()
 
     def params(self) -> dict:
@@ -453,6 +579,7 @@ class ProcurementCalculator(_Displayable):
         with self.figure.batch_update():
             self.figure.data[0].y = [min(t.plan_mt, t.harvest_mt) for t in (believed, barns)]
             self.figure.data[1].y = [believed.left_mt, barns.left_mt]
+        self.description.value = _p(describe.procurement(self.POSITIONS, list(self.figure.data[0].y), list(self.figure.data[1].y)))
         text = (f"The plan of <b>{p['plan_mt']:.1f} Mt</b> is {believed.share:.0%} of the harvest the centre believes "
                 f"({believed.harvest_mt:.1f} Mt) and <b>{barns.share:.0%}</b> of the harvest in the barns "
                 f"({barns.harvest_mt:.1f} Mt). ")
@@ -523,7 +650,8 @@ class DecisionTimeline(_Displayable):
         self.figure.update_layout(showlegend=True)
         self.listing = w.HTML()
         self.listing.add_class("mh-timeline-listing")
-        self.view = w.VBox([self.actor, self.figure, self.listing])
+        self.description = _description()
+        self.view = _view([self.actor, self.figure, self.description, self.listing])
         self._on_change()
 
     def selected(self) -> pd.DataFrame:
@@ -550,6 +678,7 @@ class DecisionTimeline(_Displayable):
                                         else f"with {self.actor.value}")
             self.figure.data[1].name = "other decisions"
             charts.fit(self.figure)
+        self.description.value = _p(describe.timeline(chosen, len(self.decisions), self.actor.value))
         items = "".join(
             f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. Initiated by {html.escape(r.initiated_by)}; "
             f"signed by {html.escape(r.signed_by)}; carried out by {html.escape(r.carried_out_by)}. "
