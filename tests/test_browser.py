@@ -359,7 +359,9 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     _wait_for(page, lambda: _figure(page, title)["data"][0]["visible"] is False, "the members line to hide")
     page.screenshot(path=str(shots / "lesson01_membership.png"))
     assert_text_fits(page, when="after running lesson 01 and showing candidates only")
-    page.locator(".mh-membership-events input").click()
+    _tab_to(page, page.locator(".mh-membership-series button", has_text="both").first, ".mh-membership-events input")
+    assert_focus_visible(page, "the events checkbox")
+    page.keyboard.press("Space")
     _wait_for(page, lambda: page.evaluate(f"() => Array.from(document.querySelectorAll('.js-plotly-plot')).find("
                                           f"g => g.layout.title.text === {title!r}).layout.shapes.length === 0"), "the events to hide")
     assert_text_fits(page, title, when="without the events")
