@@ -329,5 +329,5 @@ def test_harvest_and_exports_descriptions():
     assert "peaks at 89.8 Mt in 1933" in text and "21.8 Mt lower in 1934" in text and "agrees with it until 1932" in text
     assert "lowest in 1931 and 1932 (56 Mt)" in text
     exports = describe.exports(data.load("grain_exports"), cite=data.cite)
-    assert "1930: the sources differ (Ammende 1936 4.8 Mt and Dronin and Bellinger 2005 5.8 Mt)" in exports
+    assert "1930: the sources differ (Ammende 1936: 4.8 Mt and Dronin and Bellinger 2005: 5.8 Mt)" in exports
     assert "1931: the sources agree on 5.2 Mt" in exports

@@ -135,7 +135,7 @@ def exports(table: pd.DataFrame, label=None, cite=str) -> str:
     label = label or (lambda period, kind: str(period) + (" (plan)" if kind == "plan" else ""))
     out = []
     for (period, kind), rows in table.groupby(["period", "kind"], sort=False):
-        values = [f"{cite(s)} {_num(v)} Mt" for s, v in zip(rows["source_id"], rows["exports_mt"])]
+        values = [f"{cite(s)}: {_num(v)} Mt" for s, v in zip(rows["source_id"], rows["exports_mt"])]
         if len(rows) > 1 and rows["exports_mt"].nunique() > 1:
             out.append(f"{label(period, kind)}: the sources differ ({_list(values)})")
         elif len(rows) > 1:
