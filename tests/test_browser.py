@@ -390,6 +390,8 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     _wait_for(page, lambda: all(len(t["x"] or []) == 0 for t in _figure(page, chart)["data"]), "the refused run to clear the chart")
     assert "Cannot run the model" in page.locator(".mh-chain-summary").inner_text()
     assert_text_fits(page, chart, when="with a refused seed")
+    page.locator(".mh-chain-summary").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson01_chain_refused.png"))
     seed.fill("0")
     seed.press("Enter")
     _wait_for(page, lambda: len(_figure(page, chart)["data"][1]["x"]) > 6, "a good seed to draw the chain again")
