@@ -21,17 +21,28 @@ _template = go.layout.Template(
     layout=go.Layout(
         colorway=PALETTE,
         font=dict(family="Arial, Helvetica, sans-serif", size=14, color="#222"),
-        title=dict(x=0.0, xanchor="left", font=dict(size=18)),
+        title=dict(x=0.0, xanchor="left", xref="container", y=1.0, yanchor="top", yref="container",
+                   pad=dict(t=12, l=4), font=dict(size=18)),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        xaxis=dict(showline=True, linecolor="#444", gridcolor="#e5e5e5", ticks="outside"),
-        yaxis=dict(showline=True, linecolor="#444", gridcolor="#e5e5e5", ticks="outside"),
-        legend=dict(bgcolor="rgba(255,255,255,0.8)"),
+        xaxis=dict(showline=True, linecolor="#444", gridcolor="#e5e5e5", ticks="outside", tickangle=0,
+                   automargin=True, title=dict(standoff=10)),
+        yaxis=dict(showline=True, linecolor="#444", gridcolor="#e5e5e5", ticks="outside",
+                   automargin=True, title=dict(standoff=12)),
+        legend=dict(bgcolor="rgba(255,255,255,0.8)", orientation="h", x=0, xanchor="left", xref="paper",
+                    y=1, yanchor="bottom", yref="paper", title=dict(side="top left")),
         margin=dict(l=70, r=30, t=70, b=110),
         hoverlabel=dict(font_size=13),
     )
 )
 pio.templates[TEMPLATE_NAME] = _template
+
+# The layout is planned for the narrowest figure a learner is likely to see (a notebook in a half-width
+# window): text that fits there fits at the usual ~970 px too, and a wider figure only adds white space.
+PLANNED_WIDTH_PX = 640
+_CHAR_PX = 0.58      # a generous average width of an Arial character, in ems
+_LINE_PX = 1.35      # line height, in ems
+SOURCE_SIZE = 11
 
 
 class ChartError(ValueError):
@@ -43,7 +54,13 @@ def style(fig, *, title: str, x_title: str, y_title: str | None, source: str, he
 
     Every course chart must have a title, both axis titles (with units where the axis measures
     something) and a source line; an empty one raises ChartError so the omission is caught in tests.
-    ``y_title=None`` says the chart is one-dimensional: its y axis is hidden.
+    ``y_title=None`` says the chart is one-dimensional: its y axis is hidden.  ``height`` is the height
+    of the plotting area and its labels; the figure grows by whatever its legend and source line need.
+
+    The texts are then laid out by ``fit`` (called here, and again by a widget whenever its traces change):
+    title at the top, legend in rows under it and above the plot, category labels wrapped instead of
+    rotated, the x-axis title under the tick labels and the source line under that, with the margins
+    computed from the number of lines each needs, so that no text overlaps another or is cut off.
     """
     labels = [("title", title), ("x_title", x_title), ("source", source)]
     if y_title is not None:
@@ -56,15 +73,120 @@ def style(fig, *, title: str, x_title: str, y_title: str | None, source: str, he
         title_text=title,
         xaxis_title_text=x_title,
         yaxis_title_text=y_title,
-        height=height,
+        meta=dict(plot_height=height),
     )
     if y_title is None:
         fig.update_yaxes(visible=False)
+    text = source if source.lower().startswith("source") else f"Source: {source}"
     fig.add_annotation(
-        text=source if source.lower().startswith("source") else f"Source: {source}",
-        xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", yanchor="top",
-        showarrow=False, font=dict(size=11, color="#444"), align="left", name="source",
+        text="<br>".join(_wrap(text, _chars(PLANNED_WIDTH_PX - 80, SOURCE_SIZE))),
+        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+        showarrow=False, font=dict(size=SOURCE_SIZE, color="#444"), align="left", name="source",
     )
+    return fit(fig)
+
+
+def _chars(width_px: float, size: float) -> int:
+    return max(6, int(width_px / (size * _CHAR_PX)))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(str(text), width, break_long_words=False) or [""]
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    try:
+        float(str(value))
+        return True
+    except ValueError:
+        return False
+
+
+def _is_date(value) -> bool:
+    import datetime as dt
+    import re
+
+    return isinstance(value, (dt.date, dt.datetime)) or bool(re.match(r"^\d{4}-\d{2}(-\d{2})?", str(value)))
+
+
+def _values(fig, axis: str) -> list:
+    out = []
+    for trace in fig.data:
+        if trace.visible is False:
+            continue
+        values = getattr(trace, axis, None)
+        if values is not None:
+            out.extend(list(values))
+    return out
+
+
+def _tick_lines(fig, axis: str, size: float) -> int:
+    """Wrap the category labels of an axis (instead of rotating them); return the lines a tick label needs."""
+    values = _values(fig, axis)
+    layout_axis = fig.layout.xaxis if axis == "x" else fig.layout.yaxis
+    categories = list(dict.fromkeys(str(v) for v in values))
+    is_category = layout_axis.type == "category" or (
+        categories and not all(_is_number(v) or _is_date(v) for v in values))
+    if layout_axis.tickmode == "array" and layout_axis.ticktext:
+        return max(str(t).count("<br>") + 1 for t in layout_axis.ticktext)
+    if not is_category or not categories:
+        return 2 if any(_is_date(v) for v in values) else 1
+    if axis == "x":
+        width = _chars(PLANNED_WIDTH_PX * 0.85 / len(categories) - 8, size)
+    else:
+        width = 28
+    wrapped = ["<br>".join(_wrap(c, width)) for c in categories]
+    if wrapped != categories:
+        layout_axis.update(tickmode="array", tickvals=categories, ticktext=wrapped)
+    return max(w.count("<br>") + 1 for w in wrapped)
+
+
+def _legend_rows(fig, size: float) -> int:
+    shown = [t for t in fig.data if t.visible is not False and t.showlegend is not False and t.name]
+    if fig.layout.showlegend is False or not shown or (fig.layout.showlegend is None and len(shown) < 2):
+        return 0
+    rows, used = 1, 0.0
+    for trace in shown:
+        entry = 40 + len(str(trace.name)) * size * _CHAR_PX
+        if used and used + entry > PLANNED_WIDTH_PX - 100:
+            rows, used = rows + 1, 0.0
+        used += entry
+    if fig.layout.legend.title.text:
+        rows += 1
+    return rows
+
+
+def fit(fig):
+    """Lay out a styled figure's texts for its current traces (see ``style``); call again when they change."""
+    size = fig.layout.font.size or 14
+    line = size * _LINE_PX
+    with fig.batch_update():
+        # no value printed on bars that stand side by side: neighbouring values collide when bars are narrow
+        bars = [t for t in fig.data if t.type == "bar" and t.visible is not False]
+        if len(bars) > 1 and fig.layout.barmode in (None, "group"):
+            for trace in bars:
+                trace.textposition = "none"
+        x_lines = _tick_lines(fig, "x", size) if fig.layout.xaxis.visible is not False else 0
+        if fig.layout.yaxis.visible is not False:
+            _tick_lines(fig, "y", size)
+        rows = _legend_rows(fig, size)
+        title_h = 12 + 18 * _LINE_PX + 10
+        top = title_h + (rows * (line + 6) + 10 if rows else 0)
+        source = next((a for a in fig.layout.annotations if a.name == "source"), None)
+        source_lines = source.text.count("<br>") + 1 if source is not None else 0
+        ticks_h = 6 + x_lines * line + 6 if x_lines else 0
+        xtitle_h = (10 + line) if fig.layout.xaxis.visible is not False and fig.layout.xaxis.title.text else 0
+        if source is not None:
+            source.yshift = -(ticks_h + xtitle_h + 8)
+        bottom = ticks_h + xtitle_h + 8 + source_lines * SOURCE_SIZE * _LINE_PX + 12
+        plot_h = (fig.layout.meta or {}).get("plot_height", 300) - 140
+        fig.layout.margin.t = int(top)
+        fig.layout.margin.b = int(bottom)
+        fig.layout.height = int(max(plot_h, 160) + top + bottom)
     return fig
 
 
@@ -77,5 +199,5 @@ def source_of(fig) -> str:
     """The source line of a styled figure ('' if there is none)."""
     for ann in fig.layout.annotations:
         if ann.name == "source":
-            return ann.text
+            return ann.text.replace("<br>", " ")
     return ""

@@ -89,6 +89,121 @@ JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
 }))"""
 
 
+# Every text a plotly figure draws, as (kind, text, box) in page coordinates, and the box of its svg.
+JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd =>
+    title === null || (gd.layout && gd.layout.title && gd.layout.title.text === title)).map(gd => {
+  const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+  const kinds = [['title', '.gtitle'], ['x tick', '.xtick text'], ['y tick', '.ytick text'],
+                 ['x-axis title', '.g-xtitle text'], ['y-axis title', '.g-ytitle text'],
+                 ['legend title', '.legend .legendtitletext'], ['legend item', '.legend .traces'],
+                 ['annotation', '.annotation'], ['bar text', 'text.bartext'], ['point text', '.textpoint text']];
+  const texts = [];
+  for (const [kind, selector] of kinds) {
+    for (const el of gd.querySelectorAll(selector)) {
+      const r = el.getBoundingClientRect();
+      const words = (el.textContent || '').trim();
+      if (r.width < 0.5 || r.height < 0.5 || !words) continue;
+      if (getComputedStyle(el).display === 'none' || el.closest('[display="none"]')) continue;
+      texts.push({kind, text: words.slice(0, 60), left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+    }
+  }
+  return {title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
+          svg: {left: svg.left, top: svg.top, right: svg.right, bottom: svg.bottom}, texts};
+})"""
+
+TOLERANCE_PX = 1.5
+
+
+def text_layout_problems(page, title: str | None = None) -> list[str]:
+    """Every pair of texts that overlap and every text cut off by the svg, in each plotly figure (or the one titled)."""
+    problems = []
+    for fig in page.evaluate(JS_TEXT_BOXES, title):
+        name, svg, texts = fig["title"], fig["svg"], fig["texts"]
+        label = lambda t: f"{t['kind']} {t['text']!r}"
+        for t in texts:
+            if (t["left"] < svg["left"] - TOLERANCE_PX or t["right"] > svg["right"] + TOLERANCE_PX
+                    or t["top"] < svg["top"] - TOLERANCE_PX or t["bottom"] > svg["bottom"] + TOLERANCE_PX):
+                problems.append(f"{name!r}: {label(t)} is cut off by the edge of the chart")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if dx > TOLERANCE_PX and dy > TOLERANCE_PX:
+                    problems.append(f"{name!r}: {label(a)} overlaps {label(b)} ({dx:.0f} x {dy:.0f} px)")
+    return problems
+
+
+def assert_text_fits(page, title: str | None = None, when: str = "", timeout: float = 4.0):
+    """No text of a figure overlaps another or is cut off (plotly may still be redrawing: retry for a moment)."""
+    deadline = time.time() + timeout
+    while True:
+        problems = text_layout_problems(page, title)
+        if not problems or time.time() > deadline:
+            break
+        page.wait_for_timeout(300)
+    assert not problems, f"{len(problems)} text collisions {when}:\n" + "\n".join(problems)
+
+
+def axe_violations(page) -> tuple[list[dict], list[dict]]:
+    """Run axe-core in the page: (violations in the course's own output, violations elsewhere in JupyterLab).
+
+    A violation counts as the course's when any of its elements lies inside a .jp-OutputArea-output.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.evaluate(Axe().axe_script)
+    results = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({
+            target: n.target.join(' '), html: n.html.slice(0, 160),
+            ours: (() => { try { const el = document.querySelector(n.target[0]);
+                                 return !!(el && el.closest('.jp-OutputArea-output')); } catch (e) { return false; } })()
+        }))}));
+    }""")
+    ours, theirs = [], []
+    for v in results:
+        mine = [n for n in v["nodes"] if n["ours"]]
+        others = [n for n in v["nodes"] if not n["ours"]]
+        if mine:
+            ours.append({**v, "nodes": mine})
+        if others:
+            theirs.append({**v, "nodes": others})
+    return ours, theirs
+
+
+def assert_accessible(page, lesson: str):
+    """No serious or critical axe violation in the course's output; JupyterLab's own are printed, not counted."""
+    ours, theirs = axe_violations(page)
+    for v in theirs:
+        print(f"[JupyterLab, lesson {lesson}] {v['impact']}: {v['id']} ({len(v['nodes'])}) {v['help']}")
+    for v in ours:
+        print(f"[course output, lesson {lesson}] {v['impact']}: {v['id']} ({len(v['nodes'])}) {v['help']}")
+    bad = [v for v in ours if v["impact"] in ("serious", "critical")]
+    assert not bad, f"lesson {lesson}: {sum(len(v['nodes']) for v in bad)} serious or critical accessibility violations:\n" + "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']}; e.g. {v['nodes'][0]['html']}" for v in bad)
+
+
+def _tab_to(page, start, target_selector: str, max_tabs: int = 60) -> None:
+    """From a focused element, press Tab until the focus is on an element matching ``target_selector``."""
+    start.focus()
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        if page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", target_selector):
+            return
+    raise AssertionError(f"{target_selector} cannot be reached with the Tab key")
+
+
+def _focus_ring(page) -> dict:
+    """The outline drawn round the focused element."""
+    return page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor}; }""")
+
+
+def assert_focus_visible(page, what: str):
+    ring = _focus_ring(page)
+    assert ring["style"] != "none" and ring["width"] >= 2, f"no visible focus ring on {what}: {ring}"
+
+
 def _figure(page, title: str) -> dict:
     figs = [f for f in page.evaluate(JS_FIGURES) if f["title"] == title]
     assert figs, f"no rendered plotly chart titled {title!r}"
@@ -146,44 +261,86 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     page.wait_for_selector(".mh-debate-dropdown select", timeout=30_000)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
     page.screenshot(path=str(shots / "lesson00_loaded.png"), full_page=False)
+    assert_text_fits(page, when="after running lesson 00")
 
     # 1. claim sorter: tag sentence A02 as normative; the tally for comment A moves from 0 to 1
     before = _figure(page, "Your tags so far, by comment")["data"][0]
     cats = before["x"]
     assert before["y"][cats.index("normative")] == 0
-    toggle = page.locator(".mh-claim-toggle").filter(has=page.locator("label", has_text="A02"))
+    item = page.locator(".mh-claim-item").filter(has=page.locator(".mh-claim-quote", has_text="A02"))
+    toggle = item.locator(".mh-claim-toggle")
     toggle.scroll_into_view_if_needed()
-    toggle.get_by_role("button", name="Normative").click()
+    assert item.locator(".mh-claim-quote").text_content().strip().startswith("A02")  # the id sits with its quote
+    normative = toggle.get_by_role("button", name="Normative")
+    assert normative.get_attribute("aria-pressed") == "false"
+    assert toggle.get_attribute("role") == "group" and toggle.get_attribute("aria-label") == "Kind of claim in sentence A02"
+    # keyboard alone: Tab from the button before it, then Space
+    _tab_to(page, toggle.get_by_role("button", name="Interpretive"), ".mh-claim-A02 button:nth-of-type(3)")
+    assert_focus_visible(page, "a tag button")
+    page.keyboard.press("Space")
     _wait_for(page, lambda: _figure(page, "Your tags so far, by comment")["data"][0]["y"][cats.index("normative")] == 1,
               "the claim tally to count the new tag")
     after = _figure(page, "Your tags so far, by comment")["data"][0]
     assert after["y"][cats.index("not tagged")] == before["y"][cats.index("not tagged")] - 1
+    _wait_for(page, lambda: normative.get_attribute("aria-pressed") == "true", "the pressed state to reach screen readers")
+    # buttons not cut: every label fits inside its button
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.mh-claim-toggle button')).filter(
+        b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)""")
+    assert not cut, f"tag buttons whose label is cut: {cut[:5]}"
+    # enough space between a sentence's buttons and the next quote
+    gaps = page.evaluate("""() => { const items = Array.from(document.querySelectorAll('.mh-claim-item'));
+        return items.slice(0, -1).map((it, i) => items[i + 1].querySelector('.mh-claim-quote').getBoundingClientRect().top
+                                              - it.querySelector('.mh-claim-toggle').getBoundingClientRect().bottom); }""")
+    assert min(gaps) >= 12, f"a quote starts {min(gaps):.0f} px under the buttons before it"
+    assert "In words:" in page.locator(".mh-claim-item ~ .mh-chart-description").first.inner_text()
     page.screenshot(path=str(shots / "lesson00_claim_sorter.png"))
+    assert_text_fits(page, "Your tags so far, by comment", when="after tagging a sentence")
 
-    # the compare button shows the key's reasoning
-    page.get_by_role("button", name="Compare with the key").click()
+    # the key opens only when every sentence is tagged, or on an explicit request
+    assert page.get_by_role("button", name="Compare with the key").is_disabled()
+    page.get_by_role("button", name="Show the key anyway").click()
     page.wait_for_selector(".mh-claim-result table", timeout=15_000)
     assert "1 agree" in page.locator(".mh-claim-result").inner_text()
+    assert "A02" in page.locator(".mh-claim-result table").inner_text()
 
-    # 2. stance slider: one step right moves the marker from 5 to 6; saving writes the learner's file
-    assert _figure(page, "Where you stand")["data"][1]["x"] == [5]
+    # 2. stance slider: no position is marked until the learner chooses; one step right from the middle marks 6;
+    # saving writes the learner's file
+    assert _figure(page, "Where you stand")["data"][1]["x"] == []
+    assert page.get_by_role("button", name="Choose a position first").is_disabled()
     handle = page.locator(".mh-stance-slider .noUi-handle")
     handle.scroll_into_view_if_needed()
-    handle.focus()
+    assert handle.get_attribute("aria-label").startswith("Your position")
+    _tab_to(page, page.get_by_role("button", name="Show the key anyway"), ".mh-stance-slider .noUi-handle")
+    assert_focus_visible(page, "the stance slider")
     page.keyboard.press("ArrowRight")
     _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker to move")
+    assert_text_fits(page, "Where you stand", when="with the marker at 6")
+    for key, end in (("Home", 0), ("End", 10)):  # the marker's words stay inside the chart at both ends
+        page.keyboard.press(key)
+        _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [end], f"the stance marker to reach {end}")
+        assert_text_fits(page, "Where you stand", when=f"with the marker at {end}")
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker back at 6")
     page.get_by_role("button", name="Save my position").click()
     _wait_for(page, lambda: (home / "stance.json").exists(), "the position to be saved")
     saved = json.loads((home / "stance.json").read_text())
     assert saved["records"][-1] == {**saved["records"][-1], "lesson": "00", "value": 6}
     page.screenshot(path=str(shots / "lesson00_stance.png"))
 
-    # 3. debate map: choosing the famine debate selects exactly its works
-    page.locator(".mh-debate-dropdown select").select_option("The famine of 1932–33")
+    # 3. debate map: choosing the famine debate selects exactly its works (keyboard: Tab to the list, type its name)
+    select = page.locator(".mh-debate-dropdown select")
+    _tab_to(page, page.get_by_role("button", name="Save my position"), ".mh-debate-dropdown select")
+    assert_focus_visible(page, "the debate list")
+    page.keyboard.type("The famine")
+    _wait_for(page, lambda: select.input_value() == "The famine of 1932–33", "the keyboard to choose the famine debate")
     _wait_for(page, lambda: sum(len(t["selectedpoints"] or []) for t in _figure(page, "Key works in the debates this course follows")["data"]) == 3,
               "the famine debate's works to be highlighted")
     page.locator(".mh-debate-dropdown").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "lesson00_debate_map.png"))
+    assert_text_fits(page, "Key works in the debates this course follows", when="with one debate chosen")
+    assert "Highlighted, The famine of 1932–33" in page.locator(".mh-debate-dropdown ~ .mh-chart-description").inner_text()
+    assert_accessible(page, "00")
     assert errors == 0, "the lesson wrote to stderr while running"
 
 
@@ -196,21 +353,49 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     assert _figure(page, title)["data"][0]["visible"] is True
     series = page.locator(".mh-membership-series")
     series.scroll_into_view_if_needed()
-    series.get_by_role("button", name="candidates", exact=True).click()
+    _tab_to(page, series.get_by_role("button", name="full members", exact=True), ".mh-membership-series button:nth-of-type(2)")
+    assert_focus_visible(page, "a series button")
+    page.keyboard.press("Enter")
     _wait_for(page, lambda: _figure(page, title)["data"][0]["visible"] is False, "the members line to hide")
     page.screenshot(path=str(shots / "lesson01_membership.png"))
+    assert_text_fits(page, when="after running lesson 01 and showing candidates only")
+    _tab_to(page, page.locator(".mh-membership-series button", has_text="both").first, ".mh-membership-events input")
+    assert_focus_visible(page, "the events checkbox")
+    page.keyboard.press("Space")
+    _wait_for(page, lambda: page.evaluate(f"() => Array.from(document.querySelectorAll('.js-plotly-plot')).find("
+                                          f"g => g.layout.title.text === {title!r}).layout.shapes.length === 0"), "the events to hide")
+    assert_text_fits(page, title, when="without the events")
+    assert page.locator(".mh-membership-series button", has_text="candidates").first.get_attribute("aria-pressed") == "true"
 
     # chain of command: one more office adds a point to the "reported upwards" line
     chart = "What the centre hears, and what it demands"
     assert len(_figure(page, chart)["data"][1]["x"]) == 5
     handle = page.locator(".mh-chain-levels .noUi-handle")
     handle.scroll_into_view_if_needed()
-    handle.focus()
+    assert handle.get_attribute("aria-label") == "Offices between"
+    _tab_to(page, page.locator(".mh-membership-events input"), ".mh-chain-levels .noUi-handle")
+    assert_focus_visible(page, "the offices slider")
     page.keyboard.press("ArrowRight")
     _wait_for(page, lambda: len(_figure(page, chart)["data"][1]["x"]) == 6, "the chain to grow by one office")
     top = _figure(page, chart)["data"][1]["y"][-1]
     assert abs(top - 100 * 1.05 ** 5) < 1e-6
     assert "centre hears" in page.locator(".mh-chain-summary").inner_text()
+    page.keyboard.press("End")  # the longest chain: the most tick labels
+    _wait_for(page, lambda: len(_figure(page, chart)["data"][1]["x"]) > 6, "the longest chain")
+    assert_text_fits(page, chart, when="with the longest chain")
+    # a refused seed clears the chart instead of leaving the previous run on screen
+    seed = page.locator(".mh-chain-seed input")
+    seed.fill("-3")
+    seed.press("Enter")
+    _wait_for(page, lambda: all(len(t["x"] or []) == 0 for t in _figure(page, chart)["data"]), "the refused run to clear the chart")
+    assert "Cannot run the model" in page.locator(".mh-chain-summary").inner_text()
+    assert_text_fits(page, chart, when="with a refused seed")
+    page.locator(".mh-chain-summary").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson01_chain_refused.png"))
+    seed.fill("0")
+    seed.press("Enter")
+    _wait_for(page, lambda: len(_figure(page, chart)["data"][1]["x"]) > 6, "a good seed to draw the chain again")
+    assert_accessible(page, "01")
     page.screenshot(path=str(shots / "lesson01_chain.png"))
     assert errors == 0, "the lesson wrote to stderr while running"
 
@@ -218,6 +403,7 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
 def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     base, _home = lab
     errors = _run_lesson(page, base, "02_grain.ipynb", ".mh-timeline-actor select", charts=4)
+    assert_text_fits(page, when="after running lesson 02")
     harvest = _figure(page, "USSR grain harvest, 1928–1934: three estimates")
     assert len(harvest["data"]) == 3 and len(harvest["data"][0]["x"]) == 7
     exports = _figure(page, "USSR grain exports, 1930–1931, and the plan for 1931/32, as each source gives them")
@@ -229,11 +415,14 @@ def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     assert total == 15
     actor = page.locator(".mh-timeline-actor select")
     actor.scroll_into_view_if_needed()
-    actor.select_option("Sholokhov")
+    _tab_to(page, page.locator(".mh-grain-norm_kg input"), ".mh-timeline-actor select")
+    assert_focus_visible(page, "the actor list")
+    page.keyboard.type("Sholokhov")
     _wait_for(page, lambda: len(_figure(page, chart)["data"][0]["x"]) == 3, "the time line to keep Sholokhov's three documents")
     assert len(_figure(page, chart)["data"][1]["x"]) == total - 3
     assert f"3</b> of {total}" in page.locator(".mh-timeline-listing").inner_html()
     page.screenshot(path=str(shots / "lesson02_timeline.png"))
+    assert_text_fits(page, chart, when="with Sholokhov's documents chosen")
 
     # procurement calculator: starts from the sourced 1931 figures; a larger plan leaves less in the barns
     calc = "What the same plan takes from each harvest, and what it leaves"
@@ -241,11 +430,14 @@ def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     assert all(abs(y - 22.7) < 1e-6 for y in taken["y"]) and abs(left["y"][1] - (56 - 22.7)) < 1e-6
     handle = page.locator(".mh-grain-plan_mt .noUi-handle")
     handle.scroll_into_view_if_needed()
-    handle.focus()
+    assert handle.get_attribute("aria-label") == "Procurement plan (Mt)"
+    _tab_to(page, page.locator(".mh-grain-true_harvest_mt .noUi-handle"), ".mh-grain-plan_mt .noUi-handle")
+    assert_focus_visible(page, "the plan slider")
     page.keyboard.press("ArrowRight")  # one step of 0.1 Mt
     _wait_for(page, lambda: abs(_figure(page, calc)["data"][1]["y"][1] - (56 - 22.8)) < 1e-6,
               "the grain left in the barns to fall by the step")
     assert "22.8 Mt" in page.locator(".mh-grain-summary").inner_text()
+    assert_text_fits(page, calc, when="after moving the plan")
     # per-person figures appear only once the learner has typed all three assumptions, and a typo is explained
     per_person = page.locator(".mh-grain-per-person")
     assert "Fill in" in per_person.inner_text()
@@ -257,5 +449,8 @@ def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     page.locator(".mh-grain-rural_population_m input").fill("100")
     _wait_for(page, lambda: "your assumptions" in per_person.inner_text(), "the per-person result")
     assert "232 kg" in per_person.inner_text()  # (56 - 22.8 - 10) / 100 million = 0.232 t
+    assert "leaves 33.2 Mt" in page.locator(".mh-grain-summary ~ .mh-chart-description, .mh-chart-description").filter(
+        has_text="Stacked bars").inner_text()
+    assert_accessible(page, "02")
     page.screenshot(path=str(shots / "lesson02_calculator.png"))
     assert errors == 0, "the lesson wrote to stderr while running"

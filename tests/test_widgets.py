@@ -1,8 +1,12 @@
 """Widgets, in Python: move each control and check that the figure changed accordingly."""
 
+import html
+
 import pytest
 
-from manyhands import charts, data, stance, widgets
+from manyhands import chain, charts, claims, data, stance, widgets
+from manyhands.views import describe
+from manyhands.views.a11y import A11y
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +33,36 @@ def test_claim_sorter_compare_shows_the_reasoning(sentences):
     assert sorter.result.value == ""
     sorter.controls["A14"].value = "rhetorical"
     sorter.controls["A09"].value = "empirical"
-    sorter.compare_button.click()
+    sorter.anyway_button.click()  # not every sentence is tagged: the learner asks for the key explicitly
     assert "1 agree" in sorter.result.value and "1 differ" in sorter.result.value
     rationale = sentences.set_index("sentence_id").loc["A09", "rationale"]
     assert rationale.split("'")[0][:40] in sorter.result.value
+    a09 = sentences.set_index("sentence_id").loc["A09", "text"]
+    assert html.escape(a09) in sorter.result.value  # the key shows each sentence's text, not only its id
+
+
+def test_claim_sorter_key_waits_until_every_sentence_is_tagged(sentences):
+    sorter = widgets.ClaimSorter(sentences, source="Source: test")
+    assert sorter.compare_button.disabled and sorter.anyway_button.layout.display != "none"
+    assert f"{len(sentences)} of {len(sentences)} sentences still to tag" in sorter.progress.value
+    sorter.compare_button.click()  # even if clicked (e.g. from code), the key stays closed
+    assert "<table" not in sorter.result.value and "Tag the" in sorter.result.value
+    for sid, kind in zip(sentences["sentence_id"], sentences["key_type"]):
+        sorter.controls[str(sid)].value = kind
+    assert not sorter.compare_button.disabled and sorter.anyway_button.layout.display == "none"
+    sorter.compare_button.click()
+    assert f"{len(sentences)} agree" in sorter.result.value and "<table" in sorter.result.value
+
+
+def test_claim_sorter_puts_each_id_with_its_quote(sentences):
+    sorter = widgets.ClaimSorter(sentences, source="Source: test")
+    items = [c for c in sorter.view.children if "mh-claim-item" in getattr(c, "_dom_classes", ())]
+    assert len(items) == len(sentences)
+    for item, row in zip(items, sentences.itertuples()):
+        quote, toggle = item.children
+        assert quote.value.startswith(f"<div class='mh-claim-quote'><b>{row.sentence_id}</b>")
+        assert toggle is sorter.controls[row.sentence_id] and f"mh-claim-{row.sentence_id}" in toggle._dom_classes
+        assert item.layout.margin.endswith("18px 0")  # space before the next quote
 
 
 def test_claim_sorter_chart_is_labelled(sentences):
@@ -46,15 +76,20 @@ def test_claim_sorter_chart_is_labelled(sentences):
 def test_stance_slider_moves_the_marker_and_saves(tmp_path):
     path = tmp_path / "stance.json"
     view = widgets.StanceScale("00", path=path)
-    assert view.figure.data[1].x == (5,)
+    # nothing reads as the learner's view before they choose: no marker, Save disabled
+    assert view.figure.data[1].x == () and view.chosen is False
+    assert view.save_button.disabled and view.save_button.description == "Choose a position first"
+    assert view.save() == {} and not path.exists()
+    assert "No position chosen yet" in view.description.value
     view.controls["position"].value = 2
+    assert not view.save_button.disabled and view.save_button.description == "Save my position"
     assert view.figure.data[1].x == (2,)
     assert view.figure.data[1].text == (stance.describe(2),)
     view.save_button.click()
     assert "Saved: 2" in view.status.value
     assert stance.load_history(path)[0][-1]["value"] == 2
-    again = widgets.StanceScale("00", path=path)  # reopening starts from the saved position
-    assert again.controls["position"].value == 2
+    again = widgets.StanceScale("00", path=path)  # reopening starts from the saved position, marked
+    assert again.controls["position"].value == 2 and again.figure.data[1].x == (2,) and not again.save_button.disabled
     assert again.figure.data[0].x == (2,)
 
 
@@ -63,13 +98,14 @@ def test_stance_widget_survives_a_corrupt_file(tmp_path):
     path.write_text("{{{", encoding="utf-8")
     view = widgets.StanceScale("00", path=path)
     assert "could not be read" in view.status.value
-    assert view.controls["position"].value == 5
+    assert view.controls["position"].value == 5 and view.figure.data[1].x == ()
 
 
 def test_stance_widget_reports_a_failed_save(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     view = widgets.StanceScale("00", path=blocker / "stance.json")  # parent is a file: cannot save
+    view.controls["position"].value = 4
     view.save_button.click()
     assert "Could not save" in view.status.value
 
@@ -103,7 +139,12 @@ def test_chain_of_command_reports_bad_input_instead_of_crashing():
     before = view.figure.data[1].y
     view.controls["seed"].value = -3
     assert "Cannot run the model" in view.summary.value and "seed" in view.summary.value
-    assert view.figure.data[1].y == before
+    # the refused run clears the chart instead of leaving the previous run on screen
+    assert all(len(t.x) == 0 and len(t.y) == 0 for t in view.figure.data) and view.result is None
+    notice = [a for a in view.figure.layout.annotations if a.name == "notice"][0]
+    assert notice.visible and "No run" in notice.text and "could not run" in view.description.value
+    view.controls["seed"].value = 0  # a good seed draws again
+    assert view.figure.data[1].y == before and not notice.visible
 
 
 def test_membership_chart_toggles_series_and_events():
@@ -198,3 +239,95 @@ def test_decision_timeline_filters_by_actor():
     timeline.controls["actor"].value = "Republic leadership"
     assert list(chosen.x) == ["1932-12-14"]
     assert timeline.actors == ["OGPU", "Politburo", "Republic leadership", "Stalin"]
+
+
+# ---- text alternatives and the accessibility layer
+
+def test_every_view_has_the_accessibility_layer_and_a_description(sentences, tmp_path):
+    membership, events = data.load("party_membership"), data.load("membership_events")
+    views = [widgets.ClaimSorter(sentences, source="Source: test"), widgets.StanceScale("00", path=tmp_path / "s.json"),
+             widgets.DebateMap(data.load("historiography"), source="Source: test"), widgets.ChainOfCommand(),
+             widgets.MembershipChart(membership, events, source="Source: test"),
+             widgets.ProcurementCalculator(CALC, source="Source: test")]
+    for v in views:
+        assert "mh-view" in v.view._dom_classes and isinstance(v.view.children[-1], A11y), type(v).__name__
+        assert "In words:" in v.description.value, type(v).__name__
+    fig = widgets.apparatus_chart(data.load("apparatus_1930"), source="Source: test")
+    bundle = fig._repr_mimebundle_()
+    assert fig._mh_view.children[:2] == (fig, fig.description) and "Central Committee: 71" in fig.description.value
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    box = widgets.described(fig, "Some words.")
+    assert "mh-view" in box._dom_classes and "Some words." in box.children[1].value
+
+
+def test_claim_tally_description(sentences):
+    table = claims.count_tags({"A02": "normative", "A03": "normative", "B01": "empirical"}, sentences)
+    text = describe.claim_tally(table)
+    n_a, n_b = (sentences["comment"] == "A").sum(), (sentences["comment"] == "B").sum()
+    assert f"Comment A: 2 of {n_a} sentences tagged (2 normative)" in text
+    assert f"Comment B: 1 of {n_b} sentences tagged (1 empirical)" in text
+
+
+def test_stance_description():
+    assert describe.stance_position(None, None, []) == "No position chosen yet. Nothing saved earlier."
+    text = describe.stance_position(7, stance.describe(7), [{"value": 2, "lesson": "00", "saved_at": ""}])
+    assert text.startswith("Your position now: 7") and "Saved earlier: 2 in lesson 00" in text
+
+
+def test_debate_map_description_follows_the_choice():
+    works = data.load("historiography")
+    text = describe.debate_map(works, None, data.cite)
+    assert f"{len(works)} works" in text and "Highlighted" not in text
+    famine = describe.debate_map(works, "The famine of 1932–33", data.cite)
+    assert "Highlighted, The famine of 1932–33: Conquest 1986" in famine
+    view = widgets.DebateMap(works, source="Source: test")
+    view.controls["debate"].value = "The famine of 1932–33"
+    assert "Conquest 1986" in view.description.value
+
+
+def test_membership_description_names_the_peak_and_the_low():
+    membership = data.load("party_membership")
+    text = describe.membership(membership)
+    assert "Full members went from 733 thousand in 1921 to 1,589 thousand in 1939" in text
+    assert "low of 386 thousand in 1923" in text and "peak of 1,872 thousand in 1934" in text
+    assert "In 1924 only a total" in text
+    only = describe.membership(membership, "candidates")
+    assert only.startswith("Candidates went from 445 thousand in 1925") and "Full members" not in only
+
+
+def test_apparatus_description():
+    text = describe.apparatus(data.load("apparatus_1930"))
+    assert "Central Committee: 71 full members and 67 candidates" in text
+    assert "The Central Committee is the largest body, the Secretariat the smallest." in text
+
+
+def test_chain_description_follows_the_model():
+    result = chain.simulate(levels=4, bias=0.05)
+    text = describe.chain(result)
+    assert "over 4 offices" in text and f"{result.perceived:.1f}" in text and "+22%" in text
+    assert "could not run" in describe.chain(None)
+    view = widgets.ChainOfCommand()
+    view.controls["levels"].value = 8
+    assert "over 8 offices" in view.description.value
+
+
+def test_procurement_description():
+    calc = widgets.ProcurementCalculator(CALC, source="Source: test")
+    assert "of the harvest in the barns, the plan takes 21 Mt and leaves 34 Mt" in calc.description.value
+    assert describe.procurement(["a"], [1.25], [2.0]) == "Stacked bars: of the a, the plan takes 1.2 Mt and leaves 2 Mt."
+
+
+def test_timeline_description():
+    decisions = data.load("famine_decisions")
+    text = describe.timeline(decisions, len(decisions), "everyone")
+    assert text.startswith(f"Time line: {len(decisions)} of {len(decisions)} decisions, from ")
+    assert "none with X" in describe.timeline(decisions.iloc[0:0], len(decisions), "X")
+
+
+def test_harvest_and_exports_descriptions():
+    text = describe.harvest(data.load("grain_harvest"))
+    assert "peaks at 89.8 Mt in 1933" in text and "21.8 Mt lower in 1934" in text and "agrees with it until 1932" in text
+    assert "lowest in 1931 and 1932 (56 Mt)" in text
+    exports = describe.exports(data.load("grain_exports"), cite=data.cite)
+    assert "1930: the sources differ (Ammende 1936: 4.8 Mt and Dronin and Bellinger 2005: 5.8 Mt)" in exports
+    assert "1931: the sources agree on 5.2 Mt" in exports

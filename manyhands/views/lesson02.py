@@ -1,0 +1,192 @@
+"""Lesson 02 (grain): the procurement calculator and the time line of decisions."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pandas as pd
+
+from .. import charts
+from . import describe
+from .a11y import view as _view
+from .base import _description, _Displayable, _p, _wire, _wrap
+
+
+class ProcurementCalculator(_Displayable):
+    """A plan in tonnes, taken from the harvest the centre believes and from the harvest in the barns (lesson 02).
+
+    ``defaults`` gives the starting values of reported_harvest_mt, true_harvest_mt and plan_mt, which the
+    lesson takes from sourced datasets; ``source`` names them.  The rural population, seed and fodder and a
+    norm have no sourced default: they are text boxes the learner fills in, empty at first, and every
+    figure computed from them is labelled as resting on the learner's own assumptions.
+    """
+
+    POSITIONS = ["harvest the centre believes", "harvest in the barns"]
+    ASSUMPTIONS = {  # name: (label, zero allowed)
+        "rural_population_m": ("Rural population (millions)", False),
+        "seed_fodder_mt": ("Seed and fodder kept back (Mt)", True),
+        "norm_kg": ("Norm (kg of grain a person a year)", False),
+    }
+
+    def __init__(self, defaults: dict, source: str):
+        from .. import grain
+
+        self._grain = grain
+        slider = dict(style={"description_width": "230px"}, layout=w.Layout(width="560px"), continuous_update=True)
+        d = defaults
+        self.controls = {
+            "reported_harvest_mt": w.FloatSlider(value=d["reported_harvest_mt"], min=40, max=100, step=0.1, description="Harvest the centre believes (Mt)", **slider),
+            "true_harvest_mt": w.FloatSlider(value=d["true_harvest_mt"], min=40, max=100, step=0.1, description="Harvest in the barns (Mt)", **slider),
+            "plan_mt": w.FloatSlider(value=d["plan_mt"], min=0, max=60, step=0.1, description="Procurement plan (Mt)", **slider),
+        }
+        _wire(self.controls, "mh-grain", self._on_change)
+        self.assumptions = {
+            name: w.Text(value="", placeholder="your figure", description=label, continuous_update=True,
+                         style={"description_width": "260px"}, layout=w.Layout(width="430px"))
+            for name, (label, _zero) in self.ASSUMPTIONS.items()
+        }
+        _wire(self.assumptions, "mh-grain", self._on_assumption)  # typing changes only the per-person line
+        self.figure = charts.figure_widget(
+            title="What the same plan takes from each harvest, and what it leaves",
+            x_title="The harvest the plan is taken from",
+            y_title="Grain (million tonnes)",
+            source=source, height=430,
+        )
+        self.figure.add_bar(name="taken by the plan", x=self.POSITIONS,
+                            marker=dict(color=charts.PALETTE[5], pattern=dict(shape="/")))
+        self.figure.add_bar(name="left after the plan", x=self.POSITIONS, marker=dict(color=charts.PALETTE[0]))
+        self.figure.update_layout(barmode="stack", showlegend=True)
+        charts.fit(self.figure)
+        self.summary = w.HTML()
+        self.summary.add_class("mh-grain-summary")
+        self.per_person = w.HTML()
+        self.per_person.add_class("mh-grain-per-person")
+        self.description = _description()
+        heading = w.HTML("<b>Your own assumptions</b> (the course found no source it could read for these; "
+                         "anything computed from them rests on your figures, not on evidence):")
+        self.view = _view([*self.controls.values(), self.figure, self.description, self.summary, heading,
+                           *self.assumptions.values(), self.per_person])
+        self._on_change()
+
+    def params(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def _on_change(self, _change=None):
+        p = self.params()
+        try:
+            believed = self._grain.plan_take(harvest_mt=p["reported_harvest_mt"], plan_mt=p["plan_mt"])
+            barns = self._grain.plan_take(harvest_mt=p["true_harvest_mt"], plan_mt=p["plan_mt"])
+        except self._grain.GrainInputError as exc:
+            self.summary.value = f"<b>Cannot compute:</b> {html.escape(str(exc))}"
+            return
+        with self.figure.batch_update():
+            self.figure.data[0].y = [min(t.plan_mt, t.harvest_mt) for t in (believed, barns)]
+            self.figure.data[1].y = [believed.left_mt, barns.left_mt]
+        self.description.value = _p(describe.procurement(self.POSITIONS, list(self.figure.data[0].y), list(self.figure.data[1].y)))
+        text = (f"The plan of <b>{p['plan_mt']:.1f} Mt</b> is {believed.share:.0%} of the harvest the centre believes "
+                f"({believed.harvest_mt:.1f} Mt) and <b>{barns.share:.0%}</b> of the harvest in the barns "
+                f"({barns.harvest_mt:.1f} Mt). ")
+        if barns.shortfall_mt:
+            text += f"It cannot be met from the barns at all: it exceeds that harvest by <b>{barns.shortfall_mt:.1f} Mt</b>."
+        else:
+            gap = believed.left_mt - barns.left_mt
+            text += (f"It leaves {believed.left_mt:.1f} Mt on paper and <b>{barns.left_mt:.1f} Mt</b> in the barns"
+                     + (f", {gap:.1f} Mt less than the centre counts on." if gap > 0 else "."))
+        self.summary.value = text
+        self._on_assumption()
+
+    def _on_assumption(self, _change=None):
+        self.per_person.value = self._per_person(self.params())
+
+    def _per_person(self, p: dict) -> str:
+        g = self._grain
+        try:
+            values = {name: g.parse_assumption(label, self.assumptions[name].value, zero_ok=zero)
+                      for name, (label, zero) in self.ASSUMPTIONS.items()}
+        except g.GrainInputError as exc:
+            return f"<b>Cannot use your figure:</b> {html.escape(str(exc))}"
+        missing = [self.ASSUMPTIONS[n][0][0].lower() + self.ASSUMPTIONS[n][0][1:] for n, v in values.items() if v is None]
+        if missing:
+            return "Fill in " + ", ".join(missing) + " to see what is left per rural inhabitant."
+        common = dict(procurement_mt=p["plan_mt"], seed_fodder_mt=values["seed_fodder_mt"],
+                      rural_population_m=values["rural_population_m"], norm_kg=values["norm_kg"])
+        paper = g.grain_left(harvest_mt=p["reported_harvest_mt"], **common)
+        real = g.grain_left(harvest_mt=p["true_harvest_mt"], **common)
+        prefix = "<i>On your assumptions, not the course's figures:</i> "
+        if not real.feasible:
+            return (prefix + f"the plan and the seed and fodder together exceed the harvest in the barns by "
+                    f"<b>{real.shortfall_mt:.1f} Mt</b>; nothing is left to eat.")
+        return (prefix + f"on paper each rural inhabitant keeps {paper.per_person_kg:.0f} kg a year "
+                f"({paper.share_of_norm:.0%} of your norm); from the barns, <b>{real.per_person_kg:.0f} kg</b> "
+                f"({real.share_of_norm:.0%} of it)"
+                + (f", {real.deficit_mt:.1f} Mt short of the norm for everyone." if real.deficit_mt else "."))
+
+
+class DecisionTimeline(_Displayable):
+    """The decisions of 1932–33 on a time line, filtered by who took part (lesson 02).
+
+    ``decisions`` needs the columns date, title, actors (';'-separated), initiated_by, signed_by,
+    carried_out_by, summary and citation (the formatted source of each row).
+    """
+
+    def __init__(self, decisions: pd.DataFrame, source: str):
+        self.decisions = decisions.sort_values("date").reset_index(drop=True)
+        actors = sorted({a.strip() for cell in self.decisions["actors"] for a in str(cell).split(";") if a.strip()})
+        self.actors = actors
+        self.actor = w.Dropdown(options=["everyone"] + actors, value="everyone", description="Who took part",
+                                style={"description_width": "110px"})
+        self.actor.add_class("mh-timeline-actor")
+        self.actor.observe(self._on_change, names="value")
+        self.controls = {"actor": self.actor}
+        first, last = self.decisions["date"].min().year, self.decisions["date"].max().year
+        years = f"{first}–{last}" if first != last else f"{first}"
+        self.figure = charts.figure_widget(
+            title=f"Decisions on grain and the famine, {years}", x_title="Date", y_title=None, source=source,
+            height=max(380, 120 + 24 * len(actors)))
+        lanes = {a: i for i, a in enumerate(actors)}
+        self._lane = lanes
+        self.figure.add_scatter(name="decisions", mode="markers", marker=dict(size=14, color=charts.PALETTE[0],
+                                symbol="diamond", line=dict(width=1, color="#222")), hovertemplate="%{text}<extra></extra>")
+        self.figure.add_scatter(name="other decisions", mode="markers", marker=dict(size=10, color="#bbbbbb", symbol="circle-open"),
+                                hovertemplate="%{text}<extra></extra>")
+        self.figure.update_yaxes(visible=False, range=[-1, 1])
+        self.figure.update_layout(showlegend=True)
+        self.listing = w.HTML()
+        self.listing.add_class("mh-timeline-listing")
+        self.description = _description()
+        self.view = _view([self.actor, self.figure, self.description, self.listing])
+        self._on_change()
+
+    def selected(self) -> pd.DataFrame:
+        if self.actor.value == "everyone":
+            return self.decisions
+        mask = self.decisions["actors"].apply(lambda s: self.actor.value in [a.strip() for a in str(s).split(";")])
+        return self.decisions[mask]
+
+    def _hover(self, rows: pd.DataFrame) -> list[str]:
+        return [f"<b>{html.escape(r.title)}</b><br>{r.date:%d %B %Y}<br>signed: {html.escape(r.signed_by)}<br>"
+                f"{_wrap(r.summary, 60)}<br><i>{_wrap(r.citation, 60)}</i>" for r in rows.itertuples()]
+
+    def _on_change(self, _change=None):
+        chosen = self.selected()
+        others = self.decisions.drop(chosen.index)
+        # alternate heights so that decisions close in time do not cover each other
+        height = {i: (0.35 if k % 2 else -0.35) for k, i in enumerate(self.decisions.index)}
+        with self.figure.batch_update():
+            for trace, rows in ((self.figure.data[0], chosen), (self.figure.data[1], others)):
+                trace.x = [d.strftime("%Y-%m-%d") for d in rows["date"]]
+                trace.y = [height[i] for i in rows.index]
+                trace.text = self._hover(rows)
+            self.figure.data[0].name = ("all decisions" if self.actor.value == "everyone"
+                                        else f"with {self.actor.value}")
+            self.figure.data[1].name = "other decisions"
+            charts.fit(self.figure)
+        self.description.value = _p(describe.timeline(chosen, len(self.decisions), self.actor.value))
+        items = "".join(
+            f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. Initiated by {html.escape(r.initiated_by)}; "
+            f"signed by {html.escape(r.signed_by)}; carried out by {html.escape(r.carried_out_by)}. "
+            f"{html.escape(r.summary)} <i>({html.escape(r.citation)})</i></li>" for r in chosen.itertuples())
+        self.listing.value = (f"<p><b>{len(chosen)}</b> of {len(self.decisions)} decisions"
+                              f"{'' if self.actor.value == 'everyone' else ' with ' + html.escape(self.actor.value)}:</p>"
+                              f"<ul>{items}</ul>")
