@@ -41,9 +41,15 @@ def lab(tmp_path_factory):
         pytest.fail("Debian's chromium is not installed: run the README's test command (`make test`), which installs it")
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "lessons", work / "lessons")
+    shutil.copytree(ROOT / "exercises", work / "exercises")
     home = work / "home"
     port = _free_port()
-    env = dict(os.environ, MANYHANDS_HOME=str(home), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"))
+    # no "Would you like to get notified about official Jupyter news?" toast over the screenshots
+    settings = work / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = dict(os.environ, MANYHANDS_HOME=str(home), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"),
+               JUPYTERLAB_SETTINGS_DIR=str(work / "lab-settings"))
     log = open(work / "lab.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -224,16 +230,40 @@ def _wait_for(page, predicate, what: str, timeout: float = 30.0):
     raise AssertionError(f"timed out waiting for {what}: {last}")
 
 
-def _open_and_run(page, base, notebook):
+def _open_and_run(page, base, notebook, folder="lessons", run=True):
     # ?reset: start from an empty workspace, so the tabs of earlier tests are not restored beside this lesson
-    page.goto(f"{base}/lab/tree/lessons/{notebook}?reset&token={TOKEN}")
+    page.goto(f"{base}/lab/tree/{folder}/{notebook}?reset&token={TOKEN}")
     page.wait_for_function(
         f"window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.title.label === '{notebook}'"
         " && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
         timeout=60_000,
     )
     page.wait_for_function("document.querySelectorAll('.jp-NotebookPanel').length === 1", timeout=30_000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    if run:
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+JS_RUN_CELL = """async ([marker, source]) => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const nb = panel.content;
+    const index = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(marker));
+    if (index < 0) { throw new Error('no cell containing ' + marker); }
+    if (source !== null) { nb.widgets[index].model.sharedModel.setSource(source); }
+    nb.activeCellIndex = index;
+    await window.jupyterapp.commands.execute('notebook:run-cell');
+    return index;
+}"""
+
+
+def _run_cell(page, marker: str, source: str | None = None) -> int:
+    """Type ``source`` into the cell that contains ``marker`` (as a learner would) and run it; return its index."""
+    return page.evaluate(JS_RUN_CELL, [marker, source])
+
+
+def _cell_output(page, index: int) -> str:
+    return page.evaluate(
+        "(i) => { const c = window.jupyterapp.shell.currentWidget.content.widgets[i];"
+        " return c.outputArea ? c.outputArea.node.innerText : ''; }", index)
 
 
 def _run_lesson(page, base, notebook, widget_selector, charts):
@@ -454,3 +484,48 @@ def test_lesson_02_widgets_respond_in_jupyterlab(lab, page, shots):
     assert_accessible(page, "02")
     page.screenshot(path=str(shots / "lesson02_calculator.png"))
     assert errors == 0, "the lesson wrote to stderr while running"
+
+
+def test_primer_and_checkpoints_meet_a_learner_who_answers_wrong_first(lab, page, shots):
+    base, _home = lab
+    _open_and_run(page, base, "00_primer.ipynb")
+    # Run All: every checkpoint says it is the learner's turn, once, and nothing goes to stderr
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 5, "five 'Your turn' messages")
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    page.screenshot(path=str(shots / "primer_run_all.png"))
+
+    # a wrong count first, then the right one
+    i = _run_cell(page, 'check("P.1"', 'sentences_in_B = 15\n\ncheck("P.1", sentences_in_B)')
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "'Not yet' for a wrong count")
+    assert ".sum()" in _cell_output(page, i) and "3" not in _cell_output(page, i).split("Not yet")[1][:5]
+    page.locator(".jp-Notebook .jp-Cell").nth(i).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "primer_wrong_first.png"))
+    _run_cell(page, 'check("P.1"', 'sentences_in_B = (sentences["comment"] == "B").sum()\n\ncheck("P.1", sentences_in_B)')
+    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the right count")
+
+    # a function that prints instead of returning is still the learner's turn; a right one earns "Yes"
+    _run_cell(page, "def overstatement", "def overstatement(official, revised):\n    print((official - revised) / revised * 100)")
+    j = _run_cell(page, 'check("P.2"')
+    _wait_for(page, lambda: "gives back None" in _cell_output(page, j), "the function that prints to be told to return")
+    _run_cell(page, "def overstatement", "def overstatement(official, revised):\n    return (official - revised) / revised * 100")
+    _run_cell(page, 'check("P.2"')
+    _wait_for(page, lambda: _cell_output(page, j).startswith("Yes"), "'Yes' for the function that returns")
+    page.screenshot(path=str(shots / "primer_function.png"))
+
+
+def test_an_exercise_check_shows_one_short_message_not_a_traceback(lab, page, shots):
+    base, _home = lab
+    _open_and_run(page, base, "ex00.ipynb", folder="exercises/ex00", run=False)
+    _run_cell(page, "from manyhands import data, feedback")
+    _run_cell(page, "my_claim_types = {", 'my_claim_types = {"e1": "empirical", "e2": "empirical", "e3": "normative",\n'
+              '                  "e4": "empirical", "e5": "empirical", "e6": "normative"}')
+    i = _run_cell(page, "# Checks for question 1")
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "the check's message")
+    shown = _cell_output(page, i)
+    assert "4 of 6 are right" in shown and "e2, e5" in shown
+    for leak in ("Traceback", "feedback.py", "check_items", "AnswerError"):
+        assert leak not in shown, f"the learner sees {leak!r}"
+    assert len(shown.strip().splitlines()) <= 6, shown
+    page.locator(".jp-Notebook .jp-Cell").nth(i).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "exercise00_wrong_first.png"))
