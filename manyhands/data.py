@@ -244,14 +244,23 @@ def full_reference(source_id: str) -> str:
 
 
 def source_line(name: str) -> str:
-    """The 'Source: …' caption for a dataset, built from its resource's sources."""
+    """The 'Source: …' caption for a dataset, built from its resource's sources.
+
+    Entries of one work (the same author and year, e.g. eight articles of one encyclopaedia) are counted
+    together; the full references stand in the lesson's Sources list."""
     res = resource(name)
-    cites = [cite(s["id"], s.get("locator")) for s in res.get("sources", []) if "id" in s]
-    if not cites:
+    refs = references()
+    ids = [s["id"] for s in res.get("sources", []) if "id" in s]
+    if not ids:
         return "Source: see datasets/datapackage.json"
-    counts = {}
-    for c in cites:
-        counts[c] = counts.get(c, 0) + 1
-    if len(counts) > 4:  # a caption must stay one line: name the span and where the full list is
-        return f"Source: {len(cites)} works, {cites[0]} to {cites[-1]}; full references in datasets/references.json"
+    if len(ids) == 1:
+        only = res["sources"][0]
+        return "Source: " + cite(only["id"], only.get("locator"))
+    counts: dict[str, int] = {}
+    for ref_id in ids:
+        key = _short(refs[ref_id])
+        counts[key] = counts.get(key, 0) + 1
+    if len(counts) > 4:  # a caption must stay short: name the span; the full list is under Sources
+        keys = list(counts)
+        return f"Source: {len(ids)} works, {keys[0]} to {keys[-1]}; full references under Sources at the end of the lesson"
     return "Source: " + "; ".join(c if n == 1 else f"{c} ({n} entries)" for c, n in counts.items())

@@ -331,3 +331,18 @@ def test_harvest_and_exports_descriptions():
     exports = describe.exports(data.load("grain_exports"), cite=data.cite)
     assert "1930: the sources differ (Ammende 1936: 4.8 Mt and Dronin and Bellinger 2005: 5.8 Mt)" in exports
     assert "1931: the sources agree on 5.2 Mt" in exports
+
+
+def test_a_table_shows_every_cell_whole_without_a_blank_index_column():
+    from manyhands import data, widgets
+
+    works = data.load("historiography")
+    html = widgets.table(works, caption="Key works").to_html()
+    assert "Key works" in html and "<caption" in html
+    longest = max(works["summary"], key=len)
+    assert longest.split(".")[0][:60].replace("'", "&#x27;")[:40] in html.replace("&#39;", "&#x27;")
+    assert 'class="blank' not in html and "index_name" not in html  # no empty top-left header cell
+    harvest = widgets.table(data.load("grain_harvest"), precision=1).to_html()
+    assert ">1932<" in harvest and "1,932" not in harvest  # years are labels, not quantities
+    with pytest.raises(TypeError):
+        widgets.table([1, 2, 3])
