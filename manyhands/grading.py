@@ -24,6 +24,8 @@ import argparse
 import ast
 import json
 import os
+import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -207,11 +209,92 @@ def students(course: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir()) if base.exists() else []
 
 
+# ---------------------------------------------------------------- what nbgrader is given to grade
+
+STAGING = ".manyhands-grading"  # in the course root: each worker's share of the class, notebooks only
+NBGRADER_FILES = {"timestamp.txt"}  # written by nbgrader's collect; copied with the notebooks
+
+_KINDS = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+
+
+def _special(path: Path) -> str | None:
+    """Why ``path`` is not a plain file or folder of the submission's own (None if it is one)."""
+    st = os.lstat(path)
+    for test, kind in _KINDS:
+        if test(st.st_mode):
+            return f"{kind} to {os.readlink(path)}" if kind == "a symbolic link" else kind
+    if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        return "a hard link to another file"
+    return None
+
+
+def inspect_submission(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    """A submission folder as the grader sees it, without following any link:
+    (the notebooks nbgrader is given, every other file the learner submitted, the entries refused
+    because they are links, pipes, devices or sockets)."""
+    notebooks, others, refused = [], [], []
+    for level, what in ((folder.parent, "the learner's folder"), (folder, "the submission folder")):
+        try:
+            why = _special(level)
+        except OSError:
+            return [], [], []
+        if why:
+            return [], [], [f"{what} itself ({why})"]
+    for dirpath, dirnames, filenames in os.walk(folder):  # never follows a link
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            why = _special(path)
+            if why:
+                refused.append(f"{rel} ({why})")
+            elif name in dirnames:
+                continue
+            elif Path(dirpath) == folder and name.endswith(".ipynb"):
+                notebooks.append(name)
+            elif not (Path(dirpath) == folder and name in NBGRADER_FILES):
+                others.append(rel)
+        dirnames[:] = [d for d in dirnames if not _special(Path(dirpath) / d)]
+    return sorted(notebooks), sorted(others), sorted(refused)
+
+
+def _copy_plain(src: Path, dest: Path) -> None:
+    """Copy a regular file without following a link (a file swapped for a link meanwhile is refused)."""
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{src} is not a regular file")
+        dest.write_bytes(f.read())
+
+
+def stage(course: Path, assignment: str, share: list[str], dest: Path) -> None:
+    """Give nbgrader, in ``dest/<learner>/<assignment>/``, only each learner's top-level notebooks (and
+    nbgrader's timestamp): never a learner's other files, links, pipes or devices."""
+    for student in share:
+        src = course / "submitted" / student / assignment
+        out = dest / student / assignment
+        out.mkdir(parents=True)
+        notebooks, _, _ = inspect_submission(src)
+        for name in notebooks + [n for n in NBGRADER_FILES if (src / n).is_file() and not _special(src / n)]:
+            try:
+                _copy_plain(src / name, out / name)
+            except OSError:
+                pass  # swapped for something else since it was inspected: not graded, the report says so
+
+
 def review(course: Path, assignment: str, student: str) -> list[str]:
     """What the instructor should know about one learner's autograded submission."""
     notes = []
     submitted = course / "submitted" / student / assignment
+    notebooks, others, refused = inspect_submission(submitted)
+    for entry in refused:
+        notes.append(f"refused, never given to nbgrader: {entry}")
+    if others:
+        notes.append(f"files submitted beside the notebooks, never run nor graded: {', '.join(others)}")
     for name in _expected_notebooks(course, assignment):
+        if f"{name}.ipynb" not in notebooks and any(r.startswith(f"{name}.ipynb ") for r in refused):
+            notes.append(f"{name}.ipynb was not graded: it is not a plain file")
+            continue
         if not (submitted / f"{name}.ipynb").exists():
             others = sorted(p.name for p in submitted.glob("*.ipynb"))
             notes.append(f"{name}.ipynb was not submitted" + (f" (found {', '.join(others)})" if others else ""))
@@ -312,16 +395,24 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
             gb.update_or_create_student(student)
     jobs = max(1, min(jobs, len(everyone)))
     shares = [everyone[i::jobs] for i in range(jobs)]
+    # Each worker grades a folder of its own holding only its share's notebooks (see stage): no list of
+    # learner ids is ever passed to nbgrader, and no file a learner submitted besides the notebooks
+    # (nor any link, pipe or device) reaches nbgrader or the kernel.
+    staging = course / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
 
-    def work(share):
-        exclude = ",".join(s for s in everyone if s not in share)
-        args = ["autograde", assignment, "--force", *(extra or [])]
-        if exclude:
-            args.append(f"--CourseDirectory.student_id_exclude={exclude}")
+    def work(i_share):
+        i, share = i_share
+        stage(course, assignment, share, staging / f"w{i}")
+        args = ["autograde", assignment, "--force", f"--CourseDirectory.submitted_directory={STAGING}/w{i}",
+                *(extra or [])]
         return _nbgrader(args, course)
 
-    with ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(work, shares))
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            results = list(pool.map(work, enumerate(shares)))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     worst = 0
     for proc in results:
         worst = worst or proc.returncode
