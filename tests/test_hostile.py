@@ -131,6 +131,7 @@ def graded(tmp_path_factory, listener):
     config = (course.root / "nbgrader_config.py").read_bytes()
     code = grading.autograde(course.root, A, jobs=2)
     report = grading.report(course.root, A)
+    course.run("generate_feedback", A, "--force", check=False)
     return course, code, report, protected, config
 
 
@@ -252,5 +253,31 @@ def test_submitted_files_never_reach_nbgrader(graded, case):
     if CORPUS[case]["expect"].get("graded") is False:
         assert not folder.exists() or not any(folder.rglob("*.ipynb"))
         return
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) in ([f"{N}.ipynb"], [f"{N}.ipynb", "timestamp.txt"])
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) in ([f"{N}.ipynb"], [f"{N}.ipynb", "timestamp.txt"], [f"{N}.ipynb", "submission_secret.txt", "timestamp.txt"])
     assert not (course.root / grading.STAGING).exists()
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS) + ["correct", "blank"])
+def test_feedback_never_shows_hidden_tests(graded, case):
+    """Every feedback page and every output of every autograded notebook (test cells included) is read
+    for the hidden tests' lines and for what the case's code printed from inside them."""
+    course, _, _, _, _ = graded
+    source = course.source_nb(A, N)
+    release = (course.root / "release" / A / f"{N}.ipynb").read_text(encoding="utf-8")
+    unseen = CORPUS.get(case, {}).get("expect", {}).get("unseen", [])
+    texts = {}
+    page = course.root / "feedback" / case / A / f"{N}.html"
+    if page.exists():
+        texts["feedback"] = page.read_text(encoding="utf-8")
+    autograded = course.root / "autograded" / case / A / f"{N}.ipynb"
+    if autograded.exists():
+        texts["autograded outputs"] = harness.outputs_text(nbformat.read(autograded, 4))
+    if autograded.exists():
+        assert "feedback" in texts, f"{case}: no feedback page"
+    for where, text in texts.items():
+        assert not harness.hidden_leaks(text, source, release), f"{case}: hidden tests in the {where}"
+        seen = harness.page_text(text)
+        for secret in unseen:
+            assert harness.page_text(secret) not in seen, f"{case}: {secret!r} in the {where}"
+    if case == "passes_visible_fails_hidden":
+        assert "a hidden check of question 3 failed" in harness.page_text(texts["feedback"])
