@@ -20,8 +20,11 @@ c.LimitOutput.max_traceback = 50
 # Feedback returned to learners never shows the hidden tests (they would teach how to game them).
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+from manyhands.grading import HideHiddenTestOutput  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Nor their output: GuardedExecute (below) runs the hidden tests apart and keeps only "a hidden check of
+# question N failed"; HideHiddenTestOutput is the safety net for notebooks graded any other way.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutput, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # Learners' code runs in a bubblewrap sandbox: no course root, gradebook or other submissions in
 # sight, no network, bounded memory, CPU time and /tmp (see manyhands/sandbox.py for what it does

@@ -24,6 +24,8 @@ import argparse
 import ast
 import json
 import os
+import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -43,8 +45,12 @@ RESTORED_NOTE = "was missing from the submission"  # nbgrader's own notification
 CUT_NOTE = "[grader: {n:,} characters of output from this cell were cut]"
 
 
+def _nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
 def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return _nbgrader_meta(cell).get("grade_id")
 
 
 class RestoreCellOrder(NbGraderPreprocessor):
@@ -95,9 +101,39 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_ERROR = "HiddenCheckFailed"
+SPLIT_MARK = "hidden_tests_run_apart"  # cell metadata (manyhands): the hidden part's output was never kept
+
+
+def question_of(grade_id: str | None) -> str:
+    """'q3_tests' -> 'question 3' (the learner's name for it); any other id as it is."""
+    import re
+
+    m = re.match(r"q(\d+)", grade_id or "")
+    return f"question {m.group(1)}" if m else (grade_id or "a question")
+
+
+def has_hidden_tests(cell) -> bool:
+    return cell.get("cell_type") == "code" and any(
+        line.strip().startswith(HIDDEN_BEGIN) for line in cell.get("source", "").split("\n"))
+
+
+def hidden_failure(grade_id: str | None, cause: str = "") -> NotebookNode:
+    text = f"a hidden check of {question_of(grade_id)} failed" + (f" ({cause})" if cause else "")
+    return _error(HIDDEN_ERROR, text)
+
+
 class GuardedExecute(Execute):
     """nbgrader's Execute, keeping at most ``max_output_chars`` of output per cell, and grading what
-    ran before a kernel died instead of failing the whole notebook."""
+    ran before a kernel died instead of failing the whole notebook.
+
+    A test cell with hidden tests runs in two requests to the kernel: the visible checks (their output
+    kept as the learner saw it at home), then, only if they passed, the hidden tests, of whose output
+    nothing is kept: a failure becomes one line, "a hidden check of question N failed", so neither a
+    traceback nor anything a learner's code printed while the hidden tests called it (their data, their
+    expected values) reaches the autograded notebook or the feedback.  The cell is graded as one cell.
+    """
 
     max_output_chars = Integer(100_000, help="Output kept per cell, in characters.").tag(config=True)
 
@@ -114,12 +150,44 @@ class GuardedExecute(Execute):
             cell.outputs = [_error(*NOT_RUN)]
             return cell, resources
         try:
+            if _nbgrader_meta(cell).get("grade") and has_hidden_tests(cell):
+                return self._run_apart(cell, resources, index)
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self.log.warning("The kernel died in cell %s; the cells after it are marked as not run", index)
             self._dead = True
             cell.outputs.append(_error(*DEAD))
             return cell, resources
+
+    def _run_apart(self, cell, resources, index):
+        full = cell.source
+        lines = full.split("\n")
+        start = next(i for i, line in enumerate(lines) if line.strip().startswith(HIDDEN_BEGIN))
+        visible, hidden = "\n".join(lines[:start]), "\n".join(lines[start:])
+        cell.metadata.setdefault("manyhands", {})[SPLIT_MARK] = True
+        kept = []
+        try:
+            if visible.strip():
+                cell.source = visible
+                cell, resources = super().preprocess_cell(cell, resources, index)
+                kept = list(cell.outputs)
+            if not any(out.get("output_type") == "error" for out in kept):
+                cell.source = hidden
+                try:
+                    cell, resources = super().preprocess_cell(cell, resources, index)
+                except DeadKernelError:
+                    kept.append(hidden_failure(_grade_id(cell), "the kernel died"))
+                    raise
+                errors = [out for out in cell.outputs if out.get("output_type") == "error"]
+                if errors:
+                    ename = errors[-1].get("ename", "")
+                    cause = {"CellTimeoutError": "it ran past the time limit",
+                             "KeyboardInterrupt": "it ran past the time limit"}.get(ename, ename)
+                    kept.append(hidden_failure(_grade_id(cell), cause))
+        finally:
+            cell.source = full
+            cell.outputs = kept
+        return cell, resources
 
     @staticmethod
     def _size(msg) -> int:
@@ -145,6 +213,20 @@ class GuardedExecute(Execute):
         if cut:
             kwargs["cell"].outputs.append(
                 nbformat.v4.new_output("display_data", data={"text/plain": CUT_NOTE.format(n=cut)}))
+
+
+class HideHiddenTestOutput(NbGraderPreprocessor):
+    """Safety net for feedback (and any notebook autograded without GuardedExecute): a test cell with
+    hidden tests whose output was not produced by GuardedExecute's split run keeps no output but one
+    line, "a check of question N failed" (or nothing, if it passed).  Runs before ClearHiddenTests."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if (_nbgrader_meta(cell).get("grade") and has_hidden_tests(cell)
+                and not cell.metadata.get("manyhands", {}).get(SPLIT_MARK)):
+            failed = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+            cell.outputs = [_error("CheckFailed", f"a check of {question_of(_grade_id(cell))} failed "
+                                   "(details are not shown: this cell has hidden tests)")] if failed else []
+        return cell, resources
 
 
 # ---------------------------------------------------------------- audit of learners' answer cells
@@ -207,11 +289,126 @@ def students(course: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir()) if base.exists() else []
 
 
+# ---------------------------------------------------------------- learner ids
+
+def id_problem(student: str) -> str | None:
+    """Why nbgrader or the file system cannot handle this learner id safely (None if it can).
+
+    An id is data: it never goes into a command line or a list; the grader passes nbgrader a folder
+    per worker instead.  What remains unsafe is what nbgrader itself does with a folder's name: it
+    expands the learner's folder as a file-name pattern (``*``, ``?``, ``[`` and ``]`` then match other
+    learners' folders), skips hidden folders (a leading ``.``), strips surrounding white space (the id
+    then names another folder), uses ``+`` as the exchange's separator; a leading ``-`` reads as an
+    option on a command line, and control characters break its logs and CSV export."""
+    if not student:
+        return "is empty"
+    if student != student.strip():
+        return "begins or ends with white space, which nbgrader strips (it would then name another learner)"
+    if set(student) & set("*?[]"):
+        return "contains *, ?, [ or ], which nbgrader expands as a file-name pattern (matching other learners)"
+    if student.startswith("."):
+        return "begins with '.', a hidden folder that nbgrader never finds"
+    if student.startswith("-"):
+        return "begins with '-', which nbgrader's command line reads as an option"
+    if "+" in student:
+        return "contains '+', the separator of nbgrader's exchange file names"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in student) or "\\" in student:
+        return "contains a control character, a line break or a backslash"
+    return None
+
+
+def split_class(everyone: list[str], jobs: int) -> list[list[str]]:
+    """Each learner in exactly one share (whatever the id: no id is ever parsed)."""
+    jobs = max(1, min(jobs, len(everyone)))
+    return [everyone[i::jobs] for i in range(jobs)]
+
+
+# ---------------------------------------------------------------- what nbgrader is given to grade
+
+STAGING = ".manyhands-grading"  # in the course root: each worker's share of the class, notebooks only
+NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # nbgrader's own (submit, collect): kept
+
+_KINDS = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+
+
+def _special(path: Path) -> str | None:
+    """Why ``path`` is not a plain file or folder of the submission's own (None if it is one)."""
+    st = os.lstat(path)
+    for test, kind in _KINDS:
+        if test(st.st_mode):
+            return f"{kind} to {os.readlink(path)}" if kind == "a symbolic link" else kind
+    if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        return "a hard link to another file"
+    return None
+
+
+def inspect_submission(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    """A submission folder as the grader sees it, without following any link:
+    (the notebooks nbgrader is given, every other file the learner submitted, the entries refused
+    because they are links, pipes, devices or sockets)."""
+    notebooks, others, refused = [], [], []
+    for level, what in ((folder.parent, "the learner's folder"), (folder, "the submission folder")):
+        try:
+            why = _special(level)
+        except OSError:
+            return [], [], []
+        if why:
+            return [], [], [f"{what} itself ({why})"]
+    for dirpath, dirnames, filenames in os.walk(folder):  # never follows a link
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            why = _special(path)
+            if why:
+                refused.append(f"{rel} ({why})")
+            elif name in dirnames:
+                continue
+            elif Path(dirpath) == folder and name.endswith(".ipynb"):
+                notebooks.append(name)
+            elif not (Path(dirpath) == folder and name in NBGRADER_FILES):
+                others.append(rel)
+        dirnames[:] = [d for d in dirnames if not _special(Path(dirpath) / d)]
+    return sorted(notebooks), sorted(others), sorted(refused)
+
+
+def _copy_plain(src: Path, dest: Path) -> None:
+    """Copy a regular file without following a link (a file swapped for a link meanwhile is refused)."""
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{src} is not a regular file")
+        dest.write_bytes(f.read())
+
+
+def stage(course: Path, assignment: str, share: list[str], dest: Path) -> None:
+    """Give nbgrader, in ``dest/<learner>/<assignment>/``, only each learner's top-level notebooks (and
+    nbgrader's timestamp): never a learner's other files, links, pipes or devices."""
+    for student in share:
+        src = course / "submitted" / student / assignment
+        out = dest / student / assignment
+        out.mkdir(parents=True)
+        notebooks, _, _ = inspect_submission(src)
+        for name in notebooks + [n for n in NBGRADER_FILES if (src / n).is_file() and not _special(src / n)]:
+            try:
+                _copy_plain(src / name, out / name)
+            except OSError:
+                pass  # swapped for something else since it was inspected: not graded, the report says so
+
+
 def review(course: Path, assignment: str, student: str) -> list[str]:
     """What the instructor should know about one learner's autograded submission."""
     notes = []
     submitted = course / "submitted" / student / assignment
+    notebooks, others, refused = inspect_submission(submitted)
+    for entry in refused:
+        notes.append(f"refused, never given to nbgrader: {entry}")
+    if others:
+        notes.append(f"files submitted beside the notebooks, never run nor graded: {', '.join(others)}")
     for name in _expected_notebooks(course, assignment):
+        if f"{name}.ipynb" not in notebooks and any(r.startswith(f"{name}.ipynb ") for r in refused):
+            notes.append(f"{name}.ipynb was not graded: it is not a plain file")
+            continue
         if not (submitted / f"{name}.ipynb").exists():
             others = sorted(p.name for p in submitted.glob("*.ipynb"))
             notes.append(f"{name}.ipynb was not submitted" + (f" (found {', '.join(others)})" if others else ""))
@@ -247,6 +444,8 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error" and out.get("ename") in {"CellTimeoutError", "KeyboardInterrupt"}:
                     notes.append(f"{name}: {gid} ran past the time limit and was interrupted")
+                elif out.get("output_type") == "error" and out.get("ename") == HIDDEN_ERROR and "time limit" in out.get("evalue", ""):
+                    notes.append(f"{name}: {gid} ran past the time limit (in its hidden tests) and was interrupted")
                 elif out.get("output_type") == "error" and out.get("ename") == "DeadKernelError":
                     notes.append(f"{name}: the kernel died in {gid}")
                 elif "characters of output from this cell were cut" in str(out.get("data", {}).get("text/plain", "")):
@@ -280,6 +479,10 @@ def report(course: Path, assignment: str) -> str:
     lines = [f"Autograded {assignment}: score / max (autograded and manual points so far)"]
     got = scores(course, assignment)
     for student in students(course, assignment):
+        why = id_problem(student)
+        if why:
+            lines.append(f"  {student!r:<24} not graded: the learner id {why}")
+            continue
         score, top = got.get(student, (0.0, 0.0))
         lines.append(f"  {student:<24} {score:5.1f} / {top:4.1f}")
         for note in review(course, assignment, student):
@@ -299,6 +502,11 @@ def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess:
 def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | None = None) -> int:
     """Autograde every submitted learner with ``jobs`` nbgrader processes; return the worst exit code."""
     everyone = students(course, assignment)
+    refused = {s: why for s in everyone if (why := id_problem(s))}
+    for student, why in refused.items():
+        print(f"refused learner id {student!r}: it {why}. Not graded: rename the folder "
+              f"{course / 'submitted' / student} to a safe id (letters, digits, '_', '.', '@', '-') and grade again.")
+    everyone = [s for s in everyone if s not in refused]
     if not everyone:
         print(f"nobody has submitted {assignment} in {course / 'submitted'}")
         return 1
@@ -310,18 +518,26 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in everyone:  # so that a learner whose submission cannot be graded still gets a 0 in export
             gb.update_or_create_student(student)
-    jobs = max(1, min(jobs, len(everyone)))
-    shares = [everyone[i::jobs] for i in range(jobs)]
+    shares = split_class(everyone, jobs)
+    jobs = len(shares)
+    # Each worker grades a folder of its own holding only its share's notebooks (see stage): no list of
+    # learner ids is ever passed to nbgrader, and no file a learner submitted besides the notebooks
+    # (nor any link, pipe or device) reaches nbgrader or the kernel.
+    staging = course / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
 
-    def work(share):
-        exclude = ",".join(s for s in everyone if s not in share)
-        args = ["autograde", assignment, "--force", *(extra or [])]
-        if exclude:
-            args.append(f"--CourseDirectory.student_id_exclude={exclude}")
+    def work(i_share):
+        i, share = i_share
+        stage(course, assignment, share, staging / f"w{i}")
+        args = ["autograde", assignment, "--force", f"--CourseDirectory.submitted_directory={STAGING}/w{i}",
+                *(extra or [])]
         return _nbgrader(args, course)
 
-    with ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(work, shares))
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            results = list(pool.map(work, enumerate(shares)))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     worst = 0
     for proc in results:
         worst = worst or proc.returncode
@@ -330,7 +546,7 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
                 print("nbgrader:", line.split("] ", 1)[-1])
     if worst:
         print("nbgrader could not grade every submission; the report below says which and why.")
-    return worst
+    return worst or (2 if refused else 0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,9 @@ nbgrader runs a learner's code with the instructor's rights.  ``SandboxedKernelM
 inside ``bwrap`` (bubblewrap, the Debian package that Flatpak uses) so that the learner's code:
 
 * sees only a read-only allowlist of the file system: the system libraries, the Python
-  installation, the course package and its datasets, and the learner's own autograded folder
-  (with the notebook files there masked, so the restored hidden tests cannot be read from disk);
+  installation, the course package and its datasets; it starts in an empty read-only folder and
+  never sees the learner's autograded folder (so no submitted file can be imported or run, and
+  the restored hidden tests cannot be read from disk), and Python runs isolated (``-I``);
 * cannot see the course root (source notebooks, hidden tests, gradebook, other submissions, the
   exchange), the instructor's home folder or the rest of ``/tmp``;
 * has no network (a new, empty network namespace), no view of other processes (new PID
@@ -48,6 +49,7 @@ DATASETS = ROOT / "datasets"
 ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "passwd", "group",
              "nsswitch.conf", "mime.types", "ssl", "alternatives"]
 SCRATCH = "/tmp/scratch"  # the only writable folder inside the sandbox (a private tmpfs)
+WORKDIR = "/tmp/work"  # the kernel's working folder: empty and read-only
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
 
 UNSAFE_ENV = "MANYHANDS_UNSAFE_GRADING"
@@ -106,25 +108,27 @@ def bwrap_argv(kernel_argv: list[str], *, workdir: str, private_dir: str, memory
             argv += ["--ro-bind", d, d]
     # the course package and its data, read-only (nothing else of the project: not instructor/, not .git)
     argv += ["--ro-bind", str(PACKAGE), str(PACKAGE), "--ro-bind", str(DATASETS), str(DATASETS)]
-    # the learner's own folder, read-only, with every notebook in it masked
-    workdir = os.path.realpath(workdir)
-    argv += ["--ro-bind", workdir, workdir]
-    for nb in sorted(Path(workdir).rglob("*.ipynb")):
-        argv += ["--ro-bind", "/dev/null", str(nb)]
+    # Nothing of the learner's folder is mounted: the kernel starts in an empty, read-only folder, so
+    # no file a learner submits (an ``ipykernel_launcher.py``, a ``manyhands/`` package, a ``pandas.py``)
+    # can be imported or run by the launcher, the kernel or the course package, and the notebook nbgrader
+    # restored (with its hidden tests) cannot be read from disk.  ``workdir`` is accepted and ignored.
     # the private folder holding this kernel's connection file and sockets
     argv += ["--bind", private_dir, private_dir]
     # everything above is read-only; the learner writes only to a private, bounded scratch folder
-    argv += ["--dir", SCRATCH, "--remount-ro", "/tmp", "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", SCRATCH]
+    argv += ["--dir", SCRATCH, "--dir", WORKDIR, "--remount-ro", "/tmp",
+             "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", SCRATCH]
     if cache_file:
         argv += ["--ro-bind", cache_file, f"{SCRATCH}/manyhands/cache/validated.json"]
-    argv += ["--remount-ro", "/", "--chdir", workdir, "--clearenv"]
+    argv += ["--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
     env = {"PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": SCRATCH, "TMPDIR": SCRATCH, "LANG": "C.UTF-8",
            "MANYHANDS_HOME": f"{SCRATCH}/manyhands", "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": SCRATCH,
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JUPYTER_PLATFORM_DIRS": "1"}
     for key, value in env.items():
         argv += ["--setenv", key, value]
     limits = [f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}", f"--nproc={nproc}"]
-    return argv + ["--", sys.executable, "-m", "manyhands.sandbox", *limits, "--", *kernel_argv]
+    # -I (isolated): neither the working folder nor PYTHON* variables nor the user's site-packages on
+    # the import path, for the launcher and (see _limit_and_exec) for the kernel it becomes
+    return argv + ["--", sys.executable, "-I", "-B", "-m", "manyhands.sandbox", *limits, "--", *kernel_argv]
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -196,6 +200,8 @@ def _limit_and_exec(argv: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if Path(kernel_argv[0]).name.startswith("python") and "-I" not in kernel_argv[1:3]:
+        kernel_argv = [kernel_argv[0], "-I", "-B", *kernel_argv[1:]]  # the kernel, isolated too
     os.execv(kernel_argv[0], kernel_argv)
 
 

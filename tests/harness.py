@@ -4,6 +4,8 @@ nbgrader (the real command) on a scratch course root."""
 from __future__ import annotations
 
 import copy
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -82,6 +84,11 @@ class Course:
     def source_nb(self, assignment: str, notebook: str):
         return nbformat.read(self.root / "source" / assignment / f"{notebook}.ipynb", as_version=4)
 
+    @staticmethod
+    def source_nb_of(assignment: str, notebook: str):
+        """The course's own source notebook (hidden tests included)."""
+        return nbformat.read(SOURCE / assignment / f"{notebook}.ipynb", as_version=4)
+
     def submit(self, student: str, assignment: str, notebook: str, nb) -> None:
         folder = self.root / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,3 +107,43 @@ class Course:
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
             nb = gb.find_notebook(notebook, assignment)
             return {c.name: c.max_score for c in nb.grade_cells}
+
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def page_text(page: str) -> str:
+    """What a reader of an HTML page (or a notebook's JSON) sees as text: tags gone, entities decoded."""
+    return _squash(html.unescape(re.sub(r"<[^>]+>", "", page)))
+
+
+def hidden_lines(source_nb, release_text: str = "") -> list[str]:
+    """Every line of the hidden tests (between the markers) long enough to be the test's own code or
+    data and not also shown to learners in the release."""
+    shown = _squash(release_text)
+    lines = []
+    for cell in source_nb.cells:
+        inside = False
+        for line in cell.source.split("\n"):
+            if HIDDEN_BEGIN in line:
+                inside = True
+            elif HIDDEN_END in line:
+                inside = False
+            elif inside and len(line.strip()) >= 20 and _squash(line) not in shown:
+                lines.append(_squash(line))
+    return lines + [HIDDEN_BEGIN, "hidden:"]
+
+
+def hidden_leaks(text: str, source_nb, release_text: str = "") -> list[str]:
+    """The hidden-test lines found in ``text`` (a feedback page or a notebook's outputs)."""
+    seen = page_text(text)
+    return [line for line in hidden_lines(source_nb, release_text) if line in seen]
+
+
+def outputs_text(nb) -> str:
+    """Everything the code cells of a notebook output (text, errors, tracebacks), as one string."""
+    return "\n".join(str(out) for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", []))

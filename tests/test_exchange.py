@@ -27,7 +27,8 @@ NBGRADER = str(Path(sys.executable).parent / "nbgrader")
 
 def as_learner(name: str, home: Path, *args: str) -> subprocess.CompletedProcess:
     """Run nbgrader as the learner `name` would on a shared hub: their own HOME, user name and folder."""
-    env = {**os.environ, "HOME": str(home), "USER": name, "LOGNAME": name,
+    user = "".join(ch for ch in name if ch.isalnum()) or "learner"
+    env = {**os.environ, "HOME": str(home), "USER": user, "LOGNAME": user,
            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter")}
     proc = subprocess.run([NBGRADER, *args], cwd=home, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, f"{name}: nbgrader {' '.join(args)} failed:\n{proc.stderr[-2000:]}"
@@ -103,6 +104,7 @@ def test_every_learner_receives_their_own_feedback(round_trip):
         html = pages[0].read_text(encoding="utf-8")
         assert f"Score: {EXPECTED[name]:.1f} / 12.0" in html, f"{name}'s feedback does not show their score"
         assert "BEGIN HIDDEN TESTS" not in html and "hidden:" not in html
+        assert not harness.hidden_leaks(html, harness.Course.source_nb_of(A, N))
 
 
 def test_the_report_names_every_learner(round_trip):
@@ -110,3 +112,96 @@ def test_the_report_names_every_learner(round_trip):
     text = grading.report(course.root, A)
     for name in LEARNERS:
         assert name in text
+
+
+# ---- learner ids are data: hostile ids through the real exchange (class 2 of "Grading that holds")
+
+HOSTILE = {  # id: (what they submit, expected score, or None if the id must be refused)
+    "ada": ("correct", 8.0),
+    "ben": ("blank, then correct", 8.0),          # resubmits after the first grading: must be regraded
+    "ada,ben": ("partly right", 4.0),             # a comma once made ada and ben be skipped by every worker
+    "zoë o'neil": ("correct", 8.0),               # spaces, quotes, non-ASCII letters are fine
+    "c[le]o": ("correct", None),                  # nbgrader expands [..] as a file-name pattern
+    "x?y": ("correct", None),
+}
+
+
+def _answer(kind: str, fetched, source):
+    if kind == "correct":
+        return harness.solved(fetched, source)
+    if kind == "partly right":
+        wrong = harness.load_wrong_answers()[A][N]
+        return harness.with_answers(harness.solved(fetched, source), {
+            "q2_answer": wrong["q2_answer"]["wrong"][0]["code"], "q4_answer": wrong["q4_answer"]["wrong"][0]["code"]})
+    return fetched
+
+
+@pytest.fixture(scope="module")
+def hostile_ids(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile-ids")
+    exchange = base / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    x = f"--Exchange.root={exchange}"
+    course = harness.Course(base / "instructor")
+    course.release(A)
+    course.run("release_assignment", A, x, "--force")
+    source = course.source_nb(A, N)
+    homes = {}
+    for i, (name, (kind, _)) in enumerate(HOSTILE.items()):
+        home = homes[name] = base / "home" / f"learner{i}"
+        (home / ".jupyter").mkdir(parents=True)
+        (home / ".jupyter" / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.CourseDirectory.course_id = 'manyhands'\nc.Exchange.root = {str(exchange)!r}\n"
+            f"c.CourseDirectory.student_id = {name!r}\n", encoding="utf-8")
+        as_learner(name, home, "fetch_assignment", A)
+        path = home / A / f"{N}.ipynb"
+        nbformat.write(_answer(kind if kind != "blank, then correct" else "blank", nbformat.read(path, 4), source), path)
+        as_learner(name, home, "submit", A)
+    # without an exchange, a folder named '*' (say, from a zip file) is refused too
+    course.submit("*", A, N, harness.solved(course.release_nb(A, N), source))
+    course.run("collect", A, x)
+    first = grading.autograde(course.root, A, jobs=2)
+    first_scores = {s: course.scores(A, N, s) for s in ("ada", "ben", "ada,ben")}
+    # ben resubmits a correct notebook; the instructor collects the update and grades again
+    path = homes["ben"] / A / f"{N}.ipynb"
+    nbformat.write(harness.solved(nbformat.read(path, 4), source), path)
+    as_learner("ben", homes["ben"], "submit", A)
+    course.run("collect", A, x, "--update")
+    second = grading.autograde(course.root, A, jobs=2)
+    return course, first, second, first_scores
+
+
+def test_every_learner_is_graded_once_whatever_their_id(hostile_ids):
+    course, first, second, first_scores = hostile_ids
+    assert sum(first_scores["ben"].values()) == 0.0 and sum(first_scores["ada"].values()) == 8.0
+    for name, (_, score) in HOSTILE.items():
+        if score is not None:
+            assert sum(course.scores(A, N, name).values()) == score, name
+            assert (course.root / "autograded" / name / A / f"{N}.ipynb").exists(), name
+    with grading_gradebook(course) as gb:
+        ids = {s.id for s in gb.students}
+    assert ids == {name for name, (_, score) in HOSTILE.items() if score is not None}
+    for share_count in (1, 2, 3, 7):
+        shares = grading.split_class(sorted(HOSTILE), share_count)
+        assert sorted(s for share in shares for s in share) == sorted(HOSTILE)
+
+
+def test_unsafe_ids_are_refused_with_a_message_naming_them(hostile_ids, capsys):
+    course, first, second, _ = hostile_ids
+    assert first == second == 2  # refused ids make the command fail, after grading everyone else
+    refused = [name for name, (_, score) in HOSTILE.items() if score is None] + ["*"]
+    report = grading.report(course.root, A)
+    for name in refused:
+        assert f"{name!r}" in report and "not graded: the learner id" in report, name
+        assert not (course.root / "autograded" / name).exists(), name
+    grading.autograde(course.root, A, jobs=2)
+    printed = capsys.readouterr().out
+    for name in refused:
+        assert f"refused learner id {name!r}" in printed
+
+
+def grading_gradebook(course):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{course.root / 'gradebook.db'}")

@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 import harness
+from manyhands import grading
 
 pytestmark = pytest.mark.nbgrader
 
@@ -161,3 +162,28 @@ def test_export_has_expected_scores(graded):
             if (a, n) == (assignment, notebook):
                 lost = sum(maxima[WRONG[a][n][cell]["tests"]] for cell in answers)
                 assert score[(a, student)] == pytest.approx(auto_max - lost), (a, student)
+
+
+def test_feedback_never_shows_hidden_tests(graded):
+    """Every feedback page (solution, blank, every wrong answer, those the hidden tests catch included)
+    and every autograded notebook's outputs are read for the hidden tests' lines; an answer that only the
+    hidden tests catch is told which question's hidden check failed."""
+    course, expected = graded
+    for assignment, notebook in CASES:
+        source = course.source_nb(assignment, notebook)
+        release = (course.root / "release" / assignment / f"{notebook}.ipynb").read_text(encoding="utf-8")
+        for student in _students(expected, assignment, notebook):
+            page = (course.root / "feedback" / student / assignment / f"{notebook}.html").read_text(encoding="utf-8")
+            outputs = harness.outputs_text(nbformat.read(
+                course.root / "autograded" / student / assignment / f"{notebook}.ipynb", as_version=4))
+            for where, text in (("feedback", page), ("autograded outputs", outputs)):
+                leaks = harness.hidden_leaks(text, source, release)
+                assert not leaks, f"{assignment} {student}: hidden tests in the {where}: {leaks[:3]}"
+        for (a, n, student), answers in expected.items():
+            if (a, n) != (assignment, notebook):
+                continue
+            page = harness.page_text((course.root / "feedback" / student / a / f"{n}.html").read_text(encoding="utf-8"))
+            for cell, wrong in answers.items():
+                if wrong["caught_by"] == "hidden":
+                    question = grading.question_of(WRONG[a][n][cell]["tests"])  # q5e_tests: question 5
+                    assert f"a hidden check of {question} failed" in page, (a, student, wrong["why"])

@@ -37,10 +37,10 @@ def _cell_index(nb, grade_id):
     raise KeyError(grade_id)
 
 
-def build(case: dict, solved, source, fill: dict):
+def build(case: dict, solved, source, fill: dict, release=None):
     """The learner's notebook for one case (and the name it is saved under)."""
-    nb = copy.deepcopy(solved)
     change = case["change"]
+    nb = copy.deepcopy(release if change.get("base") == "blank" else solved)
     answers = {gid: _fill(code, fill) for gid, code in change.get("answers", {}).items()}
     nb = harness.with_answers(nb, answers) if answers else nb
     for gid, code in change.get("tests", {}).items():
@@ -64,11 +64,29 @@ def _fill(code: str, fill: dict) -> str:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's digest, and every link's target, never following a link (nor opening a pipe)."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_symlink():
+            out[str(p.relative_to(folder))] = "link to " + os.readlink(p)
+        elif p.is_file():
+            out[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
 
 
-def make_class(root: Path, port: int) -> harness.Course:
+def add_files(folder: Path, change: dict, fill: dict) -> None:
+    """The files a case submits beside its notebook: plain files, symbolic links and named pipes."""
+    for rel, text in change.get("files", {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(_fill(text, fill), encoding="utf-8")
+    for rel, target in change.get("links", {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(_fill(target, fill), folder / rel)
+    for rel in change.get("fifos", []):
+        os.mkfifo(folder / rel)
+
+
+def make_class(root: Path, port: int, serial: bool = False) -> harness.Course:
     course = harness.Course(root)
     with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(FAST)
@@ -80,11 +98,14 @@ def make_class(root: Path, port: int) -> harness.Course:
     fill = {"course": course.root, "package": sandbox.PACKAGE, "port": port,
             "other": course.root / "submitted" / "correct" / A / f"{N}.ipynb"}
     for name, case in CORPUS.items():
-        nb, saved_as = build(case, solved, source, fill)
+        if serial and case["change"].get("fifos"):
+            continue  # plain nbgrader copies a named pipe by reading it: it would wait for ever
+        nb, saved_as = build(case, solved, source, fill, release)
         folder = course.root / "submitted" / name / A
         folder.mkdir(parents=True, exist_ok=True)
         if saved_as:
             nbformat.write(nb, folder / f"{saved_as}.ipynb")
+        add_files(folder, case["change"], fill)
     return course
 
 
@@ -110,13 +131,14 @@ def graded(tmp_path_factory, listener):
     config = (course.root / "nbgrader_config.py").read_bytes()
     code = grading.autograde(course.root, A, jobs=2)
     report = grading.report(course.root, A)
+    course.run("generate_feedback", A, "--force", check=False)
     return course, code, report, protected, config
 
 
 @pytest.fixture(scope="module")
 def graded_serially(tmp_path_factory, listener):
     """The same class graded with plain `nbgrader autograde` (one process), for comparison."""
-    course = make_class(tmp_path_factory.mktemp("serial"), listener)
+    course = make_class(tmp_path_factory.mktemp("serial"), listener, serial=True)
     course.run("autograde", A, "--force", check=False)
     return course
 
@@ -185,7 +207,9 @@ def test_gradebook_is_intact(graded):
     assert db.execute("pragma integrity_check").fetchone() == ("ok",)
     assert db.execute("select count(*) from grade where manual_score = 99").fetchone() == (0,)
     graded_students = {row[0] for row in db.execute("select student_id from submitted_assignment")}
-    assert {"correct", "blank"} | set(CORPUS) - {"renamed_notebook", "nothing_submitted"} <= graded_students
+    refused = {c for c in CORPUS if CORPUS[c]["expect"].get("graded") is False}
+    assert {"correct", "blank"} | set(CORPUS) - {"renamed_notebook", "nothing_submitted"} - refused <= graded_students
+    assert not refused & graded_students
 
 
 def test_output_is_capped(graded):
@@ -217,3 +241,43 @@ def test_the_report_says_which_answers_were_left_blank(graded):
     notes = grading.review(course.root, A, "blank")
     assert "ex00: q1_answer not answered" in notes and not any("raised" in n for n in notes)
     assert grading.review(course.root, A, "correct") == []
+
+
+@pytest.mark.parametrize("case", sorted(c for c in CORPUS if CORPUS[c]["change"].get("files") or CORPUS[c]["change"].get("links")
+                                        or CORPUS[c]["change"].get("fifos")))
+def test_submitted_files_never_reach_nbgrader(graded, case):
+    """Only the learner's notebooks reach the autograded folder: no submitted file, link or pipe, and
+    nothing of the instructor's that a link pointed to."""
+    course, _, _, _, _ = graded
+    folder = course.root / "autograded" / case / A
+    if CORPUS[case]["expect"].get("graded") is False:
+        assert not folder.exists() or not any(folder.rglob("*.ipynb"))
+        return
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) in ([f"{N}.ipynb"], [f"{N}.ipynb", "timestamp.txt"], [f"{N}.ipynb", "submission_secret.txt", "timestamp.txt"])
+    assert not (course.root / grading.STAGING).exists()
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS) + ["correct", "blank"])
+def test_feedback_never_shows_hidden_tests(graded, case):
+    """Every feedback page and every output of every autograded notebook (test cells included) is read
+    for the hidden tests' lines and for what the case's code printed from inside them."""
+    course, _, _, _, _ = graded
+    source = course.source_nb(A, N)
+    release = (course.root / "release" / A / f"{N}.ipynb").read_text(encoding="utf-8")
+    unseen = CORPUS.get(case, {}).get("expect", {}).get("unseen", [])
+    texts = {}
+    page = course.root / "feedback" / case / A / f"{N}.html"
+    if page.exists():
+        texts["feedback"] = page.read_text(encoding="utf-8")
+    autograded = course.root / "autograded" / case / A / f"{N}.ipynb"
+    if autograded.exists():
+        texts["autograded outputs"] = harness.outputs_text(nbformat.read(autograded, 4))
+    if autograded.exists():
+        assert "feedback" in texts, f"{case}: no feedback page"
+    for where, text in texts.items():
+        assert not harness.hidden_leaks(text, source, release), f"{case}: hidden tests in the {where}"
+        seen = harness.page_text(text)
+        for secret in unseen:
+            assert harness.page_text(secret) not in seen, f"{case}: {secret!r} in the {where}"
+    if case == "passes_visible_fails_hidden":
+        assert "a hidden check of question 3 failed" in harness.page_text(texts["feedback"])

@@ -19,7 +19,10 @@ def test_sandbox_command_hides_the_course_and_cuts_the_network(tmp_path):
     text = " ".join(argv)
     assert "--unshare-all" in argv and "--share-net" not in argv
     assert str(sandbox.ROOT / "instructor") not in text and str(sandbox.ROOT / ".git") not in text
-    assert f"--ro-bind /dev/null {work / 'ex00.ipynb'}" in text  # the notebook (with hidden tests) is masked
+    # stronger than masking the notebook: nothing of the learner's folder (notebook with the restored
+    # hidden tests, submitted files) is mounted at all, and the kernel starts in an empty folder
+    assert str(work) not in text and f"--chdir {sandbox.WORKDIR}" in text
+    assert argv[argv.index("--") + 1:][1:4] == ["-I", "-B", "-m"]  # the launcher runs isolated
     assert f"--bind {private} {private}" in text  # the only writable bind besides the scratch tmpfs
     assert "/etc/shadow" not in text
 
@@ -69,3 +72,23 @@ def test_audit_does_not_flag_the_course_solutions():
 ])
 def test_audit_flags_code_aimed_at_the_grader(code, reason):
     assert any(reason in r for r in grading.audit_source(code)), grading.audit_source(code)
+
+
+def test_files_beside_the_notebook_are_never_imported_or_run(tmp_path):
+    """A learner's ipykernel_launcher.py, manyhands/ package or pandas.py in the kernel's folder is
+    neither run as the kernel nor imported by the course package or the learner's own code."""
+    (tmp_path / "ipykernel_launcher.py").write_text("raise SystemExit('the learner is the kernel')\n")
+    (tmp_path / "manyhands").mkdir()
+    (tmp_path / "manyhands" / "__init__.py").write_text("raise SystemExit('a learner package')\n")
+    (tmp_path / "manyhands" / "sandbox.py").write_text("raise SystemExit('a learner launcher')\n")
+    (tmp_path / "pandas.py").write_text("SHADOWED = True\n")
+    (tmp_path / "helper.py").write_text("SHADOWED = True\n")
+    out = _run([
+        "import manyhands, pandas, os, sys\nprint(manyhands.__file__.startswith(%r), hasattr(pandas, 'SHADOWED'))"
+        % str(sandbox.PACKAGE),
+        "import helper",
+        "import resource\nprint(resource.getrlimit(resource.RLIMIT_AS)[0] > 0, sys.flags.isolated)",
+    ], tmp_path)
+    assert out[0] == ["True False\n"]
+    assert out[1] == ["ModuleNotFoundError"]
+    assert out[2] == ["True 1\n"]  # our launcher (not the learner's) set the limits; the kernel is isolated
