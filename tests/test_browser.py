@@ -529,3 +529,34 @@ def test_an_exercise_check_shows_one_short_message_not_a_traceback(lab, page, sh
     assert len(shown.strip().splitlines()) <= 6, shown
     page.locator(".jp-Notebook .jp-Cell").nth(i).scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "exercise00_wrong_first.png"))
+
+
+def test_lesson_03_widgets_respond_in_jupyterlab(lab, page, shots):
+    base, _home = lab
+    errors = _run_lesson(page, base, "03_terror_by_quota.ipynb", ".mh-quota-fear", charts=3)
+    assert_text_fits(page, when="after running lesson 03")
+    assert page.locator(".mh-check-turn").count() == 5, "every checkpoint says it is the learner's turn on Run All"
+
+    # the repression chart: choosing "convicted" hides the death-sentence line
+    title = "Convicted in cases of the political police, and sentenced to death, 1921–1953"
+    assert _figure(page, title)["data"][1]["visible"] is True
+    series = page.locator(".mh-repression-series")
+    series.scroll_into_view_if_needed()
+    series.get_by_role("button", name="convicted", exact=True).click()
+    _wait_for(page, lambda: _figure(page, title)["data"][1]["visible"] is False, "the death-sentence line to hide")
+    assert_text_fits(page, title, when="with convictions only")
+    page.screenshot(path=str(shots / "lesson03_repression.png"))
+
+    # the quota model: more fear of looking soft raises the last round's total; the keyboard alone moves it
+    chart = "What the limits become when regions ask for more"
+    before = _figure(page, chart)["data"][0]["y"][-1]
+    _tab_to(page, page.locator(".mh-quota-zeal .noUi-handle"), ".mh-quota-fear .noUi-handle")
+    assert_focus_visible(page, "the fear slider")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    _wait_for(page, lambda: _figure(page, chart)["data"][0]["y"][-1] > before + 0.1, "the total to grow with fear")
+    assert "times the first ones" in page.locator(".mh-quota-summary").inner_text()
+    assert_text_fits(page, chart, when="after raising fear")
+    page.screenshot(path=str(shots / "lesson03_quota.png"))
+    assert_accessible(page, "03")
+    assert errors == 0, "the lesson wrote to stderr while running"
