@@ -364,7 +364,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     assert_focus_visible(page, "the debate list")
     page.keyboard.type("The famine")
     _wait_for(page, lambda: select.input_value() == "The famine of 1932–33", "the keyboard to choose the famine debate")
-    _wait_for(page, lambda: sum(len(t["selectedpoints"] or []) for t in _figure(page, "Key works in the debates this course follows")["data"]) == 3,
+    _wait_for(page, lambda: sum(len(t["selectedpoints"] or []) for t in _figure(page, "Key works in the debates this course follows")["data"]) == 6,
               "the famine debate's works to be highlighted")
     page.locator(".mh-debate-dropdown").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "lesson00_debate_map.png"))
