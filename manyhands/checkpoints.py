@@ -452,13 +452,21 @@ def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) ->
                              "cell again, then run this check.", checkpoint)
     if not callable(func):
         return Message("no", f"`{name}` should be a function, written with def in the cell above.", checkpoint)
-    results = []
+    import contextlib
+    import io
+
+    results, printed = [], io.StringIO()
     for args in cp.calls:
         try:
-            results.append(feedback.call(func, *args, name=name, seconds=5, none_ok=True))
+            with contextlib.redirect_stdout(printed):
+                results.append(feedback.call(func, *args, name=name, seconds=5, none_ok=True))
         except feedback.AnswerError as err:
             return Message("no", str(err), checkpoint)
     if all(r is None for r in results) and not all(e is None for e in expected):
+        if printed.getvalue().strip():
+            return Message("no", f"your `{name}` printed its result but gave back nothing (None): write `return` "
+                                 "instead of `print`, so that the check (and any other code) receives the value.",
+                           checkpoint)
         return Message("turn", f"your `{name}` gives back None for every try: " + cp.turn, checkpoint)
     wrong = [args for args, r, e in zip(cp.calls, results, expected) if not _close(r, e, cp.tolerance) and not (r is None and e is None)]
     if wrong:

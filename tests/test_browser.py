@@ -507,7 +507,7 @@ def test_primer_and_checkpoints_meet_a_learner_who_answers_wrong_first(lab, page
     # a function that prints instead of returning is still the learner's turn; a right one earns "Yes"
     _run_cell(page, "def overstatement", "def overstatement(official, revised):\n    print((official - revised) / revised * 100)")
     j = _run_cell(page, 'check("P.2"')
-    _wait_for(page, lambda: "gives back None" in _cell_output(page, j), "the function that prints to be told to return")
+    _wait_for(page, lambda: "printed its result but gave back nothing" in _cell_output(page, j), "the function that prints to be told to return")
     _run_cell(page, "def overstatement", "def overstatement(official, revised):\n    return (official - revised) / revised * 100")
     _run_cell(page, 'check("P.2"')
     _wait_for(page, lambda: _cell_output(page, j).startswith("Yes"), "'Yes' for the function that returns")
