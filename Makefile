@@ -12,13 +12,14 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup system browser lab test exercises release collect autograde return feedback export bench bench-grading clean help
+.PHONY: setup system browser lab test exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
 	@echo "make test       install everything (browser included) and run the whole test suite"
 	@echo "make exercises  regenerate exercises/ from instructor/source/ with nbgrader generate_assignment"
-	@echo "make release|collect|autograde|feedback|return A=ex00 [EXCHANGE=dir], make export   the instructor's round trip"
+	@echo "make release|collect|autograde|feedback|return A=ex00 EXCHANGE=dir, make export   the instructor's round trip"
+	@echo "make formgrader EXCHANGE=dir   nbgrader's Formgrader (hand grading) on http://127.0.0.1:$(PORT)/formgrader"
 	@echo "make bench      print the benchmark figures"
 
 setup: $(VENV)/.installed
@@ -48,28 +49,90 @@ test: setup system
 exercises: setup
 	$(BIN)/python -m manyhands.instructor exercises $(ASSIGNMENTS)
 
-# The instructor's round trip through nbgrader's exchange (EXCHANGE: the shared folder, default
-# nbgrader's /srv/nbgrader/exchange): release, collect, autograde, feedback (and return it), export.
+# The instructor's round trip through nbgrader's exchange: release, collect, autograde, feedback (and return
+# it), export; formgrader opens nbgrader's Formgrader to hand-grade the written answers.
+# EXCHANGE is the shared folder learners fetch from and submit to, the same folder each learner's
+# nbgrader_config.py names as c.Exchange.root (README, "Instructor quick start"). release, collect and return
+# need it; it must exist already (writable by every learner). nbgrader's own default,
+# /usr/local/share/nbgrader/exchange, is refused: nbgrader creates it world-writable without a word.
+# COURSE is the nbgrader course root (default instructor/).
+COURSE ?= instructor
 EXCHANGE ?=
-XARG = $(if $(EXCHANGE),--Exchange.root=$(abspath $(EXCHANGE)))
+NBGRADER_DEFAULT_EXCHANGE := /usr/local/share/nbgrader/exchange
+XDIR = $(abspath $(EXCHANGE))
+XARG = --Exchange.root=$(XDIR)
+
+define need_exchange
+	@if [ -z "$(EXCHANGE)" ]; then \
+	  echo "make $@: say which exchange folder, e.g. make $@ A=$(A) EXCHANGE=/srv/manyhands-exchange" \
+	       "(the folder that learners' c.Exchange.root names)" >&2; exit 2; fi
+	@if [ "$$(realpath -m '$(XDIR)')" = "$(NBGRADER_DEFAULT_EXCHANGE)" ]; then \
+	  echo "make $@: refused EXCHANGE=$(EXCHANGE): it is nbgrader's default exchange, which nbgrader creates" \
+	       "world-writable without a word; make a folder for this course and give it to learners" >&2; exit 2; fi
+	@if [ ! -d "$(XDIR)" ]; then \
+	  echo "make $@: the exchange folder $(XDIR) does not exist; create it, writable by every learner:" \
+	       "sudo mkdir -p $(XDIR) && sudo chmod ugo+rw $(XDIR)" >&2; exit 2; fi
+endef
+
+# How many hand-graded answers have no grade yet (from the gradebook), printed before feedback, return, export.
+define UNGRADED_PY
+import sys
+from nbgrader.api import Gradebook
+course, names = sys.argv[1], sys.argv[2:]
+with Gradebook("sqlite:///" + course + "/gradebook.db") as gb:
+    names = names or [a.name for a in gb.assignments]
+    missing = [(s.student_id, g.name) for n in names for s in gb.assignment_submissions(n)
+               for nb in s.notebooks for g in nb.grades if g.needs_manual_grade]
+if missing:
+    learners = len({s for s, _ in missing})
+    print(f"WARNING: {len(missing)} hand-graded answer(s) of {learners} learner(s) have no grade yet "
+          f"({', '.join(names)}): grade them in the Formgrader (make formgrader) first, or these scores "
+          "leave them out.", file=sys.stderr)
+else:
+    print(f"every hand-graded answer has a grade ({', '.join(names) or 'no assignments'})")
+endef
+export UNGRADED_PY
+UNGRADED = $(BIN)/python -c "$$UNGRADED_PY" $(abspath $(COURSE))
+
+# generate_assignment alone: puts the assignment in the gradebook (needed before autograde without an exchange)
+assignment: setup
+	cd $(COURSE) && $(BIN)/nbgrader generate_assignment $(A) --force
 
 release: setup
-	cd instructor && $(BIN)/nbgrader generate_assignment $(A) --force && $(BIN)/nbgrader release_assignment $(A) --force $(XARG)
+	$(need_exchange)
+	cd $(COURSE) && $(BIN)/nbgrader generate_assignment $(A) --force && $(BIN)/nbgrader release_assignment $(A) --force $(XARG)
 
+# --update: a learner who submits again after a first collect is collected again (nbgrader skips them otherwise)
 collect: setup
-	cd instructor && $(BIN)/nbgrader collect $(A) $(XARG)
+	$(need_exchange)
+	cd $(COURSE) && $(BIN)/nbgrader collect $(A) --update $(XARG)
+	@echo "collected: $$(ls $(COURSE)/submitted 2>/dev/null | wc -l) learner(s) in $(COURSE)/submitted/ (resubmissions replace earlier ones)"
 
 autograde: setup system
-	$(BIN)/python -m manyhands.grading autograde $(A)
+	$(BIN)/python -m manyhands.grading autograde $(A) --course $(COURSE)
 
 feedback: setup
-	cd instructor && $(BIN)/nbgrader generate_feedback $(A) --force
+	@$(UNGRADED) $(A)
+	cd $(COURSE) && $(BIN)/nbgrader generate_feedback $(A) --force
 
 return: setup
-	cd instructor && $(BIN)/nbgrader release_feedback $(A) $(XARG)
+	$(need_exchange)
+	@$(UNGRADED) $(A)
+	cd $(COURSE) && $(BIN)/nbgrader release_feedback $(A) $(XARG)
 
 export: setup
-	cd instructor && $(BIN)/nbgrader export --to grades.csv && echo "grades written to instructor/grades.csv"
+	@$(UNGRADED)
+	cd $(COURSE) && $(BIN)/nbgrader export --to grades.csv && echo "grades written to $(COURSE)/grades.csv"
+
+# nbgrader's Formgrader, in JupyterLab started in the course root (from elsewhere it shows no data), with the
+# exchange configured (without it, assignments show as "draft"), on 127.0.0.1 only
+formgrader: setup
+	@if [ -n "$(EXCHANGE)" ]; then :; else echo "note: no EXCHANGE given: the Formgrader will show assignments as draft" >&2; fi
+	@mkdir -p $(VENV)/formgrader-config && printf 'c = get_config()  # written by make formgrader\n%s\n' \
+	  "$(if $(EXCHANGE),c.Exchange.root = '$(XDIR)')" > $(VENV)/formgrader-config/nbgrader_config.py
+	cd $(COURSE) && JUPYTER_CONFIG_PATH=$(abspath $(VENV))/formgrader-config $(BIN)/jupyter lab --ip=127.0.0.1 \
+	  --port=$(PORT) --no-browser --ServerApp.root_dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
+	  --LabApp.default_url=/formgrader
 
 bench: setup
 	$(BIN)/python bench/benchmark.py

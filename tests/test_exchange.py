@@ -205,3 +205,129 @@ def grading_gradebook(course):
     from nbgrader.api import Gradebook
 
     return Gradebook(f"sqlite:///{course.root / 'gradebook.db'}")
+
+
+# ---- the README's instructor steps, as written, through the Makefile (class 7 of "Grading that holds")
+
+README = harness.ROOT / "README.md"
+MAKE_X = "/srv/manyhands-exchange"  # the exchange folder the README's examples name
+
+
+def learner_config_from_readme() -> str:
+    """The learner's nbgrader_config.py exactly as the README writes it out."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- learner config -->", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "course_id" in block and "Exchange.root" in block and "student_id" in block
+    return block
+
+
+def make(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(NBGRADER).parent}:{os.environ['PATH']}"}
+    proc = subprocess.run(["make", "-s", "-C", str(harness.ROOT), *args], env=env, capture_output=True, text=True)
+    if check:
+        assert proc.returncode == 0, f"make {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def readme_steps(tmp_path_factory):
+    base = tmp_path_factory.mktemp("readme-steps")
+    exchange = base / "exchange"
+    course = harness.Course(base / "instructor")
+    c, x = f"COURSE={course.root}", f"EXCHANGE={exchange}"
+    refusals = {"none": make("release", "A=ex00", c, check=False),
+                "default": make("release", "A=ex00", c, "EXCHANGE=/usr/local/share/nbgrader/exchange", check=False),
+                "missing": make("release", "A=ex00", c, x, check=False)}
+    exchange.mkdir()  # the README's `sudo mkdir -p ... && sudo chmod ugo+rw ...`
+    exchange.chmod(0o777)
+    out = {"release": make("release", "A=ex00", c, x)}
+    source = course.source_nb(A, N)
+    homes = {}
+    for name in ("ada", "ben"):  # two learners on one Unix account: the config's student_id tells them apart
+        home = homes[name] = base / "home" / name
+        (home / ".jupyter").mkdir(parents=True)
+        config = learner_config_from_readme().replace(MAKE_X, str(exchange)).replace('"ada"', repr(name))
+        (home / ".jupyter" / "nbgrader_config.py").write_text(config, encoding="utf-8")
+        as_learner(name, home, "fetch_assignment", A)
+        path = home / A / f"{N}.ipynb"
+        nbformat.write(_answer("correct" if name == "ada" else "blank", nbformat.read(path, 4), source), path)
+        as_learner(name, home, "submit", A)
+    out["collect"] = make("collect", "A=ex00", c, x)
+    out["autograde"] = make("autograde", "A=ex00", c)
+    first = {s: sum(course.scores(A, N, s).values()) for s in homes}
+    # ben resubmits, right this time; the README's collect takes the resubmission
+    path = homes["ben"] / A / f"{N}.ipynb"
+    nbformat.write(harness.solved(nbformat.read(path, 4), source), path)
+    as_learner("ben", homes["ben"], "submit", A)
+    out["collect again"] = make("collect", "A=ex00", c, x)
+    out["autograde again"] = make("autograde", "A=ex00", c)
+    out["feedback"] = make("feedback", "A=ex00", c)
+    out["return"] = make("return", "A=ex00", c, x)
+    for name, home in homes.items():
+        as_learner(name, home, "fetch_feedback", A)
+    out["export"] = make("export", c)
+    second = {s: sum(course.scores(A, N, s).values()) for s in homes}
+    return course, homes, refusals, out, first, second, exchange
+
+
+def test_release_collect_and_return_need_this_course_s_exchange(readme_steps):
+    _, _, refusals, _, _, _, exchange = readme_steps
+    assert refusals["none"].returncode == 2 and "say which exchange folder" in refusals["none"].stderr
+    assert refusals["default"].returncode == 2 and "nbgrader's default exchange" in refusals["default"].stderr
+    assert refusals["missing"].returncode == 2 and "does not exist" in refusals["missing"].stderr
+    assert (exchange / "manyhands" / "outbound" / A).is_dir()
+
+
+def test_the_readme_steps_grade_every_learner_and_take_resubmissions(readme_steps):
+    course, homes, _, out, first, second, _ = readme_steps
+    assert first == {"ada": 8.0, "ben": 0.0}
+    assert second == {"ada": 8.0, "ben": 8.0}  # the resubmission was collected (--update) and regraded
+    assert "collected: 2 learner(s)" in out["collect again"].stdout
+    for name, home in homes.items():
+        assert len(list((home / A / "feedback").rglob(f"{N}.html"))) == 1, name
+    rows = list(csv.DictReader((course.root / "grades.csv").open()))
+    assert {r["student_id"]: float(r["raw_score"]) for r in rows if r["assignment"] == A} == second
+
+
+def test_feedback_return_and_export_warn_of_ungraded_written_answers(readme_steps):
+    course, _, _, out, _, _, _ = readme_steps
+    with grading_gradebook(course) as gb:
+        missing = sum(1 for s in gb.assignment_submissions(A) for nb in s.notebooks for g in nb.grades
+                      if g.needs_manual_grade)
+    assert missing >= 2  # each learner's written answers
+    for step in ("feedback", "return", "export"):
+        assert f"WARNING: {missing} hand-graded answer(s) of 2 learner(s) have no grade yet" in out[step].stderr, step
+
+
+def test_make_formgrader_opens_the_course_with_its_exchange(readme_steps):
+    """`make formgrader` serves the Formgrader on 127.0.0.1 with the course's data and its exchange:
+    the assignment shows as released, not as a draft."""
+    import json
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    course, _, _, _, _, _, exchange = readme_steps
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PATH": f"{Path(NBGRADER).parent}:{os.environ['PATH']}", "JUPYTER_TOKEN": "t17c"}
+    proc = subprocess.Popen(["make", "-s", "-C", str(harness.ROOT), "formgrader", f"COURSE={course.root}",
+                             f"EXCHANGE={exchange}", f"PORT={port}"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/formgrader/api/assignments?token=t17c"
+        deadline, assignments = time.monotonic() + 90, None
+        while time.monotonic() < deadline and assignments is None:
+            try:
+                assignments = json.load(urllib.request.urlopen(url, timeout=5))
+            except OSError:
+                time.sleep(1)
+        assert assignments is not None, "the Formgrader did not answer"
+        status = {a["name"]: a["status"] for a in assignments["value"]} if isinstance(assignments, dict) else {
+            a["name"]: a["status"] for a in assignments}
+        assert status[A] == "released", status
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
