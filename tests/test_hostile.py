@@ -54,6 +54,15 @@ def build(case: dict, solved, source, fill: dict, release=None):
         nb.cells.insert(_cell_index(nb, before), cell)
     for gid in change.get("delete", []):
         del nb.cells[_cell_index(nb, gid)]
+    for gid, settings in change.get("settings", {}).items():
+        nb.cells[_cell_index(nb, gid)].metadata.nbgrader.update(settings)
+    for gid, new_id in change.get("rename", {}).items():
+        nb.cells[_cell_index(nb, gid)].metadata.nbgrader["grade_id"] = new_id
+    for pasted in change.get("insert", []):
+        cell = nbformat.v4.new_code_cell(pasted["source"])
+        cell.metadata["nbgrader"] = {"grade_id": pasted["id"], "schema_version": 3, "task": False,
+                                     **pasted.get("settings", {})}
+        nb.cells.insert(_cell_index(nb, pasted["after"]) + 1, cell)
     return nb, change.get("notebook", N)
 
 
@@ -105,6 +114,8 @@ def make_class(root: Path, port: int, serial: bool = False) -> harness.Course:
         folder.mkdir(parents=True, exist_ok=True)
         if saved_as:
             nbformat.write(nb, folder / f"{saved_as}.ipynb")
+        if "text" in case["change"]:
+            (folder / f"{N}.ipynb").write_text(case["change"]["text"], encoding="utf-8")
         add_files(folder, case["change"], fill)
     return course
 
@@ -178,6 +189,8 @@ def test_the_instructor_is_told_what_happened(graded, case):
     notes = "\n".join(grading.review(course.root, A, case))
     for text in CORPUS[case]["expect"].get("notes", []):
         assert text in notes, f"{case}: the report should say {text!r}; it says:\n{notes}"
+    for text in CORPUS[case]["expect"].get("unsaid", []):
+        assert text not in notes, f"{case}: the report should not say {text!r}; it says:\n{notes}"
     assert case in report
 
 
