@@ -4,18 +4,24 @@
     python -m manyhands.grading report ex00 [--course instructor]
 
 ``autograde`` is ``nbgrader autograde`` run by several worker processes at once, each on its own
-share of the students (nbgrader's ``--CourseDirectory.student_id_exclude``), all writing into the
-one gradebook; then it prints a report: each learner's score and anything the instructor should
-look at (a cell that timed out, a kernel that died, cells restored, output cut, a missing notebook,
-an answer that touches the grading machinery).  Learners' code runs in the sandbox of
-``manyhands.sandbox``.
+share of the students (a staging folder of its own), all writing into the one gradebook; nbgrader's
+full log of each learner is kept in ``autograded/.logs/<assignment>/<learner>.log``; then it prints a
+report: each learner's score and anything the instructor should look at (a cell that timed out or
+ignored the interrupt, a kernel that died, cells restored, renamed or pasted, changed cell settings,
+output cut, a missing notebook, a notebook nbgrader could not grade and why, an answer that touches the
+grading machinery).  Learners' code runs in the sandbox of ``manyhands.sandbox``.
 
 The preprocessors (wired in ``instructor/nbgrader_config.py``):
 
+* ``RestoreNbgraderMetadata`` takes every cell's nbgrader settings from the release (a renamed or pasted
+  cell becomes the learner's own), so nbgrader cannot fail the whole notebook over them;
 * ``RestoreCellOrder`` puts the graded cells back in the order of the source notebook, each with
   the learner's own cells that followed it, so a test moved above its answer still tests it;
-* ``GuardedExecute`` is nbgrader's ``Execute`` with a cap on the output kept per cell, so a
-  learner's print loop cannot fill the grader's memory or the gradebook.
+* ``GuardedExecute`` is nbgrader's ``Execute`` with a cap on the output kept per cell, hidden tests run
+  apart, and a notebook that goes on after a dead kernel or a cell that ignores the time limit's interrupt;
+* ``DropLearnerResults`` keeps only printed output and errors in graded test cells (no partial credit
+  from a number the learner's code shows there);
+* ``HideHiddenTestOutput`` is the feedback's safety net for hidden tests.
 """
 
 from __future__ import annotations
@@ -881,8 +887,10 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
         parts = split_log(proc.stderr, share)
         for student in share:
             log = log_path(course, assignment, student)
-            log.write_text(parts.get(student, "nbgrader logged nothing for this learner:\n" + proc.stderr),
-                           encoding="utf-8")
+            if student not in parts:  # no notebook to grade: only the lines naming the learner's folder
+                mine = [line for line in proc.stderr.splitlines(keepends=True) if f"/{student}/{assignment}/" in line]
+                parts[student] = "nbgrader did not grade this learner (no notebook was given to it):\n" + "".join(mine)
+            log.write_text(parts[student], encoding="utf-8")
     print(f"nbgrader's full log of each learner: {logs}/<learner>.log")
     if worst:
         print("nbgrader could not grade every submission; the report below says which and why.")

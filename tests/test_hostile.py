@@ -294,3 +294,24 @@ def test_feedback_never_shows_hidden_tests(graded, case):
             assert harness.page_text(secret) not in seen, f"{case}: {secret!r} in the {where}"
     if case == "passes_visible_fails_hidden":
         assert "a hidden check of question 3 failed" in harness.page_text(texts["feedback"])
+
+
+def test_each_learner_has_its_own_nbgrader_log(graded):
+    """The command keeps nbgrader's full log of each learner (and prints where): only that learner's grading
+    in it; a notebook nbgrader could not grade has its cause in the report in one line, with the log's path."""
+    course, _, report, _, _ = graded
+    everyone = grading.students(course.root, A)
+    for student in everyone:
+        if grading.id_problem(student):
+            continue
+        text = grading.log_path(course.root, A, student).read_text(encoding="utf-8")
+        notebook = course.root / "submitted" / student / A / f"{N}.ipynb"
+        if notebook.is_file() and not notebook.is_symlink():
+            assert f"{grading.STUDENT_LINE}{student}'" in text
+        else:
+            assert text.startswith("nbgrader did not grade this learner")
+        others = [s for s in everyone if s != student and f"{grading.STUDENT_LINE}{s}'" in text]
+        assert not others, f"{student}'s log holds the grading of {others}"
+    log = grading.log_path(course.root, A, "not_a_notebook")
+    assert "NotJSONError" in log.read_text(encoding="utf-8") and str(log) in report
+    assert "see nbgrader's log above" not in report
