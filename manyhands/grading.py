@@ -5,7 +5,7 @@
 
 ``autograde`` is ``nbgrader autograde`` run by several worker processes at once, each on its own
 share of the students (a staging folder of its own), all writing into the one gradebook; nbgrader's
-full log of each learner is kept in ``autograded/.logs/<assignment>/<learner>.log``; then it prints a
+full log of each learner is kept in ``autograded/<learner>/.<assignment>.nbgrader.log``; then it prints a
 report: each learner's score and anything the instructor should look at (a cell that timed out or
 ignored the interrupt, a kernel that died, cells restored, renamed or pasted, changed cell settings,
 output cut, a missing notebook, a notebook nbgrader could not grade and why, an answer that touches the
@@ -669,13 +669,14 @@ def stage(course: Path, assignment: str, share: list[str], dest: Path) -> None:
                 pass  # swapped for something else since it was inspected: not graded, the report says so
 
 
-LOGS = ".logs"  # in autograded/: nbgrader never lists a folder whose name begins with '.'
 STUDENT_LINE = "Creating/updating student with ID '"  # nbgrader's log line opening each learner's grading
 
 
 def log_path(course: Path, assignment: str, student: str) -> Path:
-    """Where the full nbgrader log of one learner's last grading is kept."""
-    return course / "autograded" / LOGS / assignment / f"{student}.log"
+    """Where the full nbgrader log of one learner's last grading is kept: beside the learner's autograded
+    assignment folder, as a hidden file (nbgrader's file-name patterns never match a name beginning with
+    '.', and nbgrader replaces only the assignment folder when it grades again)."""
+    return course / "autograded" / student / f".{assignment}.nbgrader.log"
 
 
 def split_log(text: str, share: list[str]) -> dict[str, str]:
@@ -880,8 +881,6 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     worst = 0
-    logs = log_path(course, assignment, "x").parent
-    logs.mkdir(parents=True, exist_ok=True)
     for share, proc in zip(shares, results):
         worst = worst or proc.returncode
         parts = split_log(proc.stderr, share)
@@ -890,8 +889,9 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
             if student not in parts:  # no notebook to grade: only the lines naming the learner's folder
                 mine = [line for line in proc.stderr.splitlines(keepends=True) if f"/{student}/{assignment}/" in line]
                 parts[student] = "nbgrader did not grade this learner (no notebook was given to it):\n" + "".join(mine)
+            log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(parts[student], encoding="utf-8")
-    print(f"nbgrader's full log of each learner: {logs}/<learner>.log")
+    print(f"nbgrader's full log of each learner: {log_path(course, assignment, '<learner>')}")
     if worst:
         print("nbgrader could not grade every submission; the report below says which and why.")
     return worst or (2 if refused else 0)
