@@ -124,6 +124,22 @@ def widget_times(moves: int = 50) -> None:
         samples.append(time.perf_counter() - start)
     print(f"  procurement calculator, one plan step (model + figure): {statistics.median(samples) * 1000:.1f} ms")
 
+    quota = widgets.QuotaModel(reference=387_000 / 75_950)
+    samples = []
+    for i in range(moves):
+        start = time.perf_counter()
+        quota.controls["fear"].value = (i % 20) / 10
+        samples.append(time.perf_counter() - start)
+    print(f"  quota model, one fear step (model + figure): {statistics.median(samples) * 1000:.1f} ms")
+
+    repression = widgets.RepressionChart(data.load("repression_by_year"), source="Source: bench")
+    samples = []
+    for i in range(moves):
+        start = time.perf_counter()
+        repression.series.value = ("convicted", "death sentences", "both")[i % 3]
+        samples.append(time.perf_counter() - start)
+    print(f"  repression chart, one series choice: {statistics.median(samples) * 1000:.1f} ms")
+
 
 def autograde_time(students: int = 5) -> None:
     import harness

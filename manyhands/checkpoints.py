@@ -26,7 +26,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import chain, data
+from . import chain, data, feedback  # importing feedback also starts its watch on SyntaxErrors
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,11 @@ def _signed_documents() -> tuple:
     d = data.load("famine_decisions")
     names = d["signed_by"].fillna("").str.split(";").apply(lambda xs: [x.strip() for x in xs])
     return (int(names.apply(lambda xs: "Stalin" in xs).sum()), int(names.apply(lambda xs: "Molotov" in xs).sum()))
+
+
+def _repression_share(year: int) -> float:
+    r = data.load("repression_by_year").set_index("year")
+    return float(r.loc[year, "death_sentences"] / r.loc[year, "convicted"])
 
 
 def _export_share_1931() -> tuple:
@@ -234,8 +239,10 @@ CHECKPOINTS: dict[str, Checkpoint] = {
              "Stalin signed, and how many Molotov signed.",
         hint="a document can have several signatories in its signed_by cell, separated by ';'. Count the rows "
              "whose signed_by contains the name, e.g. with .str.contains(\"Stalin\").sum().",
-        praise=lambda k: f"Stalin's name stands under {k[0]} of the documents and Molotov's under {k[1]}. "
-                         "Compare the columns initiated_by and carried_out_by before you draw a conclusion.",
+        praise=lambda k: f"Stalin's name stands under {k[0]} of the documents and Molotov's under {k[1]}. Several of "
+                         "Stalin's are his own letters and telegrams, and for some decrees the course read the names "
+                         "in secondary accounts (see signed_by_basis): compare initiated_by and carried_out_by too "
+                         "before you draw a conclusion.",
         kinds=(numbers.Integral,),
     ),
     "02.4": Checkpoint(
@@ -276,9 +283,59 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         turn="replace None with a dictionary that gives, for each quotation q1, q2 and q3, the historian who "
              "wrote it, spelt as in the list above: \"Serbyn\", \"Tauger\" or \"Davies and Wheatcroft\".",
         hint="find each quotation in the list of positions above and copy the name that goes with it.",
-        praise=lambda k: "one quotation finds the famine intended, one finds it not fundamentally man-made, and "
-                         "one finds policy to blame but no plan to starve. Which evidence would decide between them?",
+        praise=lambda k: "Serbyn finds the famine intended; Davies and Wheatcroft find policy to blame but no plan "
+                         "to starve; Tauger, a minority view, finds it not fundamentally man-made. Which evidence "
+                         "would decide between them?",
         kinds=(dict,),
+    ),
+    "03.1": Checkpoint(
+        blanks=("order_facts",),
+        key=lambda: ({"a", "b", "d"},),
+        turn="replace None with the set of letters of the true statements, e.g. {\"a\", \"c\"}.",
+        hint="reread section 1: who sent the order, who signed it, who approved it, and when was it first published?",
+        praise=lambda k: "the order was asked for by the Politburo, drafted and sent by the NKVD, signed by Yezhov and "
+                         "approved by the Politburo: many hands, each of them named.",
+        kinds=((set, list, tuple),),
+    ),
+    "03.2": Checkpoint(
+        blanks=("death_share_1937",),
+        key=lambda: (_repression_share(1937),),
+        turn="replace None with a share between 0 and 1: the death sentences of 1937 divided by the people convicted "
+             "in 1937, from the table `repression`.",
+        hint="take the 1937 row (repression.set_index(\"year\").loc[1937]) and divide its death_sentences by its "
+             "convicted; a share is between 0 and 1.",
+        praise=lambda k: f"{k[0]:.0%} of those convicted in 1937 were sentenced to death.",
+        tolerance=0.005,
+    ),
+    "03.3": Checkpoint(
+        blanks=("first_limit_cat1",),
+        key=lambda: (int(data.load("order_00447_limits")["category1_limit"].sum()),),
+        turn="replace None with a whole number: the first limits of category 1 (to be shot), added up over the "
+             "table `limits`.",
+        hint="add up the column category1_limit with .sum(), and turn the result into a plain number with int(...).",
+        praise=lambda k: f"the first limits allowed for {k[0]:,} people to be shot.",
+        kinds=(numbers.Integral,),
+    ),
+    "03.4": Checkpoint(
+        blanks=("times_first_limit",),
+        key=lambda: (387_000 / 75_950,),
+        turn="replace None with a number: how many times the first limit of category 1 the number actually shot "
+             "under Order 00447 was (both numbers are in the text above).",
+        hint="divide the number shot under the order by the first limit of category 1.",
+        praise=lambda k: f"about {k[0]:.1f} times the first limit. Ask which model settings give that, and what the "
+                         "documents say about who asked for the increases.",
+        tolerance=0.05,
+    ),
+    "03.5": Checkpoint(
+        blanks=("most_lists",),
+        key=lambda: (str(data.load("stalin_lists").sort_values("lists_low").iloc[-1]["signatory"]),),
+        turn="replace None with a name, in quotes: the member of the Politburo who signed the most lists even on the "
+             "lowest count any source gives.",
+        hint="sort the table `lists` by lists_low, or find the row with the largest lists_low with .idxmax(), and "
+             "read its signatory.",
+        praise=lambda k: f"{k[0]}, on every count the course has read. Does the man at the top sign the most, or "
+                         "the man who chaired the government? What does a signature on a list of names mean?",
+        kinds=(str,),
     ),
 }
 
@@ -321,6 +378,8 @@ def _close(value, expected, tolerance: float) -> bool:
             return False
     if isinstance(expected, dict):
         return isinstance(value, dict) and {str(k): (v.strip() if isinstance(v, str) else v) for k, v in value.items()} == expected
+    if isinstance(expected, str):  # a name: spaces around it and capital letters do not matter
+        return isinstance(value, str) and value.strip().casefold() == expected.casefold()
     if isinstance(expected, bool) or not _is_number(expected):
         return value == expected
     if not _is_number(value) or (isinstance(value, float) and math.isnan(value)):
@@ -336,6 +395,12 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
     for name, value, kind in zip(cp.blanks, values, kinds):
         if value is None:
             return f"`{name}` is still None: {cp.turn}"
+        collection = isinstance(kind, tuple) and list in kind
+        if collection and type(value).__name__ == "Series":
+            return (f"`{name}` is a pandas Series (a column). Turn it into a list with .tolist() at the end.")
+        if collection and isinstance(value, str):
+            return (f"`{name}` should be several values in brackets, each in quotes, such as "
+                    f"{{\"a\", \"c\"}} or [\"x\", \"y\"], not one piece of text.")
         if not isinstance(value, kind) or isinstance(value, bool):
             what = type(value).__name__
             if what in ("Series", "DataFrame"):
@@ -363,6 +428,10 @@ def evaluate(checkpoint: str, *values) -> Message:
     problem = _form_problem(cp, values)
     if problem:
         return Message("no", problem, checkpoint)
+    for name, value in zip(cp.blanks, values):
+        if isinstance(value, (list, tuple, set, dict)) and len(value) == 0:
+            return Message("no", f"`{name}` is empty: no row matched your condition. Copy the value you compare with "
+                                 "exactly from the table (spaces, capitals and dashes count: – is not -).", checkpoint)
     key = cp.key()
     wrong = [name for name, v, k in zip(cp.blanks, values, key) if not _close(v, k, cp.tolerance)]
     if wrong:
@@ -376,15 +445,28 @@ def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) ->
     from . import feedback
 
     name = cp.blanks[0]
+    last = feedback._LAST_CELL.get("error")
+    if isinstance(last, SyntaxError):
+        return Message("no", f"the cell above has a {type(last).__name__} (line {last.lineno}: {last.msg}), so Python did "
+                             "not run it and this check would test your previous version. Fix that line, run that "
+                             "cell again, then run this check.", checkpoint)
     if not callable(func):
         return Message("no", f"`{name}` should be a function, written with def in the cell above.", checkpoint)
-    results = []
+    import contextlib
+    import io
+
+    results, printed = [], io.StringIO()
     for args in cp.calls:
         try:
-            results.append(feedback.call(func, *args, name=name, seconds=5, none_ok=True))
+            with contextlib.redirect_stdout(printed):
+                results.append(feedback.call(func, *args, name=name, seconds=5, none_ok=True))
         except feedback.AnswerError as err:
             return Message("no", str(err), checkpoint)
     if all(r is None for r in results) and not all(e is None for e in expected):
+        if printed.getvalue().strip():
+            return Message("no", f"your `{name}` printed its result but gave back nothing (None): write `return` "
+                                 "instead of `print`, so that the check (and any other code) receives the value.",
+                           checkpoint)
         return Message("turn", f"your `{name}` gives back None for every try: " + cp.turn, checkpoint)
     wrong = [args for args, r, e in zip(cp.calls, results, expected) if not _close(r, e, cp.tolerance) and not (r is None and e is None)]
     if wrong:

@@ -289,6 +289,10 @@ def _alarm(_signum, _frame):
 
 def _text_column_hint(exc: Exception) -> str:
     text = str(exc)
+    if "NAType" in text or "NaN" in text:
+        return (" A calculation met a missing value (<NA>). Often that means a condition kept no rows at all, for"
+                " example a column of text such as \"1930\" compared with the number 1930: look at the column's"
+                " values and compare like with like.")
     if isinstance(exc, TypeError) and "str" in text and any(w in text for w in ("not supported", "concatenate", "unsupported operand")):
         return (" One of the values you compute with is text (str), not a number: a column of words, or a number "
                 "written in quotes. Look at the table's columns (table.dtypes) and use the one that holds numbers.")

@@ -13,7 +13,9 @@ from .views.base import DescribedFigure, described
 from .views.lesson00 import ClaimSorter, DebateMap, StanceScale
 from .views.lesson01 import ChainOfCommand, MembershipChart, apparatus_chart
 from .views.lesson02 import DecisionTimeline, ProcurementCalculator
+from .views.lesson03 import QuotaModel, RepressionChart, lists_chart
 from .views.table import table
 
 __all__ = ["ChainOfCommand", "ClaimSorter", "DebateMap", "DecisionTimeline", "DescribedFigure", "MembershipChart",
-           "ProcurementCalculator", "StanceScale", "apparatus_chart", "describe", "described", "table"]
+           "ProcurementCalculator", "QuotaModel", "RepressionChart", "StanceScale", "apparatus_chart", "describe", "described",
+           "lists_chart", "table"]

@@ -364,7 +364,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     assert_focus_visible(page, "the debate list")
     page.keyboard.type("The famine")
     _wait_for(page, lambda: select.input_value() == "The famine of 1932–33", "the keyboard to choose the famine debate")
-    _wait_for(page, lambda: sum(len(t["selectedpoints"] or []) for t in _figure(page, "Key works in the debates this course follows")["data"]) == 3,
+    _wait_for(page, lambda: sum(len(t["selectedpoints"] or []) for t in _figure(page, "Key works in the debates this course follows")["data"]) == 6,
               "the famine debate's works to be highlighted")
     page.locator(".mh-debate-dropdown").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "lesson00_debate_map.png"))
@@ -507,7 +507,7 @@ def test_primer_and_checkpoints_meet_a_learner_who_answers_wrong_first(lab, page
     # a function that prints instead of returning is still the learner's turn; a right one earns "Yes"
     _run_cell(page, "def overstatement", "def overstatement(official, revised):\n    print((official - revised) / revised * 100)")
     j = _run_cell(page, 'check("P.2"')
-    _wait_for(page, lambda: "gives back None" in _cell_output(page, j), "the function that prints to be told to return")
+    _wait_for(page, lambda: "printed its result but gave back nothing" in _cell_output(page, j), "the function that prints to be told to return")
     _run_cell(page, "def overstatement", "def overstatement(official, revised):\n    return (official - revised) / revised * 100")
     _run_cell(page, 'check("P.2"')
     _wait_for(page, lambda: _cell_output(page, j).startswith("Yes"), "'Yes' for the function that returns")
@@ -529,3 +529,34 @@ def test_an_exercise_check_shows_one_short_message_not_a_traceback(lab, page, sh
     assert len(shown.strip().splitlines()) <= 6, shown
     page.locator(".jp-Notebook .jp-Cell").nth(i).scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "exercise00_wrong_first.png"))
+
+
+def test_lesson_03_widgets_respond_in_jupyterlab(lab, page, shots):
+    base, _home = lab
+    errors = _run_lesson(page, base, "03_terror_by_quota.ipynb", ".mh-quota-fear", charts=3)
+    assert_text_fits(page, when="after running lesson 03")
+    assert page.locator(".mh-check-turn").count() == 5, "every checkpoint says it is the learner's turn on Run All"
+
+    # the repression chart: choosing "convicted" hides the death-sentence line
+    title = "Convicted in cases of the political police, and sentenced to death, 1921–1953"
+    assert _figure(page, title)["data"][1]["visible"] is True
+    series = page.locator(".mh-repression-series")
+    series.scroll_into_view_if_needed()
+    series.get_by_role("button", name="convicted", exact=True).click()
+    _wait_for(page, lambda: _figure(page, title)["data"][1]["visible"] is False, "the death-sentence line to hide")
+    assert_text_fits(page, title, when="with convictions only")
+    page.screenshot(path=str(shots / "lesson03_repression.png"))
+
+    # the quota model: more fear of looking soft raises the last round's total; the keyboard alone moves it
+    chart = "What the limits become when regions ask for more"
+    before = _figure(page, chart)["data"][0]["y"][-1]
+    _tab_to(page, page.locator(".mh-quota-zeal .noUi-handle"), ".mh-quota-fear .noUi-handle")
+    assert_focus_visible(page, "the fear slider")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    _wait_for(page, lambda: _figure(page, chart)["data"][0]["y"][-1] > before + 0.1, "the total to grow with fear")
+    assert "times the first ones" in page.locator(".mh-quota-summary").inner_text()
+    assert_text_fits(page, chart, when="after raising fear")
+    page.screenshot(path=str(shots / "lesson03_quota.png"))
+    assert_accessible(page, "03")
+    assert errors == 0, "the lesson wrote to stderr while running"
