@@ -44,14 +44,21 @@ from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
     OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
-from manyhands.grading import DropBlankNbgraderMetadata, GuardedExecute, RestoreCellOrder  # noqa: E402
+from manyhands.grading import (  # noqa: E402
+    DropBlankNbgraderMetadata, DropLearnerResults, GuardedExecute, RestoreCellOrder, RestoreNbgraderMetadata,
+)
 
+# RestoreNbgraderMetadata: each cell's nbgrader settings come from the release, never from the submission (a
+# renamed or pasted cell becomes the learner's own; changed settings are put back), so nbgrader's
+# OverwriteCells cannot fail the whole notebook (KeyError: 'grade_id', "Inconsistent checksums").
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, DropBlankNbgraderMetadata, OverwriteKernelspec, OverwriteCells, RestoreCellOrder,
-    CheckCellMetadata,
+    ClearOutput, DeduplicateIds, DropBlankNbgraderMetadata, RestoreNbgraderMetadata, OverwriteKernelspec,
+    OverwriteCells, RestoreCellOrder, CheckCellMetadata,
 ]
+# DropLearnerResults: a graded test cell keeps only stream and error outputs, so a number the learner's code
+# publishes as a test cell's result is never read by nbgrader as partial credit.
 c.Autograde.autograde_preprocessors = [
-    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, DropLearnerResults, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
 c.GuardedExecute.max_output_chars = 100_000

@@ -4,24 +4,32 @@
     python -m manyhands.grading report ex00 [--course instructor]
 
 ``autograde`` is ``nbgrader autograde`` run by several worker processes at once, each on its own
-share of the students (nbgrader's ``--CourseDirectory.student_id_exclude``), all writing into the
-one gradebook; then it prints a report: each learner's score and anything the instructor should
-look at (a cell that timed out, a kernel that died, cells restored, output cut, a missing notebook,
-an answer that touches the grading machinery).  Learners' code runs in the sandbox of
-``manyhands.sandbox``.
+share of the students (a staging folder of its own), all writing into the one gradebook; nbgrader's
+full log of each learner is kept in ``autograded/<learner>/.<assignment>.nbgrader.log``; then it prints a
+report: each learner's score and anything the instructor should look at (a cell that timed out or
+ignored the interrupt, a kernel that died, cells restored, renamed or pasted, changed cell settings,
+output cut, a missing notebook, a notebook nbgrader could not grade and why, an answer that touches the
+grading machinery).  Learners' code runs in the sandbox of ``manyhands.sandbox``.
 
 The preprocessors (wired in ``instructor/nbgrader_config.py``):
 
+* ``RestoreNbgraderMetadata`` takes every cell's nbgrader settings from the release (a renamed or pasted
+  cell becomes the learner's own), so nbgrader cannot fail the whole notebook over them;
 * ``RestoreCellOrder`` puts the graded cells back in the order of the source notebook, each with
   the learner's own cells that followed it, so a test moved above its answer still tests it;
-* ``GuardedExecute`` is nbgrader's ``Execute`` with a cap on the output kept per cell, so a
-  learner's print loop cannot fill the grader's memory or the gradebook.
+* ``GuardedExecute`` is nbgrader's ``Execute`` with a cap on the output kept per cell, hidden tests run
+  apart, and a notebook that goes on after a dead kernel or a cell that ignores the time limit's interrupt;
+* ``DropLearnerResults`` keeps only printed output and errors in graded test cells (no partial credit
+  from a number the learner's code shows there);
+* ``HideHiddenTestOutput`` is the feedback's safety net for hidden tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import builtins
+import copy
 import json
 import os
 import shutil
@@ -33,7 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
@@ -92,9 +101,80 @@ class DropBlankNbgraderMetadata(NbGraderPreprocessor):
         return nb, resources
 
 
+class RestoreNbgraderMetadata(NbGraderPreprocessor):
+    """Before OverwriteCells: every cell's nbgrader settings come from the gradebook (the release), never
+    from the submission.
+
+    * A cell claiming a grade id the exercise does not have (renamed, or pasted from another exercise)
+      becomes a plain cell of the learner's: its code still runs, it earns nothing.  (nbgrader 0.9.6 deletes
+      only its ``grade_id`` and then fails the whole notebook with ``KeyError: 'grade_id'``.)
+    * A known cell whose settings were changed (grade, solution, locked, task, points) gets the release's
+      back, so the cell is graded as the instructor wrote it.  (nbgrader resets only locked and points, then
+      fails the whole notebook with "Inconsistent checksums".)
+
+    Both are noted in the notebook's metadata (``manyhands.unknown_cells``, ``manyhands.settings_restored``)
+    for the report."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        from nbgrader.api import Gradebook, MissingEntry
+
+        info = resources.get("nbgrader", {})
+        try:
+            with Gradebook(info["db_url"]) as gb:
+                source = gb.find_notebook(info["notebook"], info["assignment"])
+                points = {c.name: float(c.max_score) for c in source.grade_cells}
+                solution = {c.name for c in source.solution_cells}
+                task = {c.name for c in source.task_cells}
+                locked = {c.name: bool(c.locked) for c in source.source_cells}
+        except (KeyError, MissingEntry):
+            return nb, resources
+        known = set(locked) | set(points) | solution | task
+        notes = nb.metadata.get("manyhands", {})
+        unknown, restored = [], []
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            gid = meta.get("grade_id") if isinstance(meta, dict) else None
+            if not isinstance(gid, str) or gid not in known:
+                if gid is not None:
+                    unknown.append(str(gid))
+                del cell.metadata["nbgrader"]
+                continue
+            want = {"grade": gid in points, "solution": gid in solution, "locked": locked.get(gid, False),
+                    "task": gid in task}
+            changed = [k for k, v in want.items() if bool(meta.get(k, False)) != v]
+            if gid in points:
+                try:
+                    same = float(meta.get("points")) == points[gid]
+                except (TypeError, ValueError):
+                    same = False
+                if not same:
+                    changed.append("points")
+            if changed:
+                restored.append(f"{gid} ({', '.join(changed)})")
+                self.log.warning("The nbgrader settings of cell %s were changed (%s); the release's are used",
+                                 gid, ", ".join(changed))
+            meta.update(want)
+            if gid in points:
+                meta["points"] = points[gid]
+            else:
+                meta.pop("points", None)
+        for key, value in (("unknown_cells", unknown), ("settings_restored", restored)):
+            if value:
+                notes[key] = value
+        if notes:
+            nb.metadata["manyhands"] = notes
+        return nb, resources
+
+
 DEAD = ("DeadKernelError", "the kernel died while running this cell (the code killed it, or it ran out "
         "of memory or CPU time)")
 NOT_RUN = ("KernelNotRunning", "not run: the kernel had died in an earlier cell")
+STUCK = ("CellTimeoutError", "ran past the time limit and did not stop when interrupted: this cell scores nothing; "
+         "the kernel was restarted and the cells before it run again (their output is not shown), then grading "
+         "went on")
+STUCK_MARK = "ignored_the_interrupt"  # cell metadata (manyhands): this cell was abandoned and is never replayed
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -141,6 +221,7 @@ class GuardedExecute(Execute):
         self._kept: dict[int, int] = {}
         self._cut: dict[int, int] = {}
         self._dead = False
+        self._replaying = False
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
@@ -158,6 +239,55 @@ class GuardedExecute(Execute):
             self._dead = True
             cell.outputs.append(_error(*DEAD))
             return cell, resources
+        except CellTimeoutError:
+            # nbclient interrupted the cell at the time limit and the kernel did not stop within
+            # iopub_timeout (the code ignores KeyboardInterrupt): without this the whole notebook fails.
+            self.log.warning("Cell %s ignored the interrupt at the time limit; restarting the kernel", index)
+            cell.metadata.setdefault("manyhands", {})[STUCK_MARK] = True
+            if not any(out.get("ename") == HIDDEN_ERROR for out in cell.outputs):
+                cell.outputs.append(_error(*STUCK))
+            self._restart_and_replay(index)
+            return cell, resources
+
+    def _restart_and_replay(self, index):
+        """A fresh kernel holding what the cells before ``index`` defined (they are run again, silently)."""
+        old_dir = getattr(self.km, "_private_dir", None)
+        try:
+            run_sync(self._restart)()
+        except Exception:
+            self.log.exception("Could not restart the kernel; the cells after %s are marked as not run", index)
+            self._dead = True
+            return
+        new_dir = getattr(self.km, "_private_dir", None)
+        if old_dir and new_dir and old_dir != new_dir:
+            shutil.rmtree(old_dir, ignore_errors=True)
+        self._replaying = True
+        try:
+            for i, earlier in enumerate(self.nb.cells[:index]):
+                if earlier.cell_type != "code" or self._abandoned(earlier):
+                    continue
+                self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
+        except (CellTimeoutError, DeadKernelError):
+            self.log.warning("Replaying the cells before %s failed; the cells after it are marked as not run", index)
+            self._dead = True
+        finally:
+            self._replaying = False
+
+    async def _restart(self):
+        self.kc.stop_channels()
+        await ensure_async(self.km.restart_kernel(now=True))
+        # the sandboxed kernel manager gives the new kernel a new private folder (new sockets), so the old
+        # client cannot reach it: connect a new one
+        self.kc = self.km.client()
+        self.kc.allow_stdin = False
+        await ensure_async(self.kc.start_channels())
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+
+    @staticmethod
+    def _abandoned(cell) -> bool:
+        """A cell never run again: it was interrupted at the time limit (or ignored the interrupt)."""
+        return bool(cell.metadata.get("manyhands", {}).get(STUCK_MARK)) or any(
+            out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError" for out in cell.outputs)
 
     def _run_apart(self, cell, resources, index):
         full = cell.source
@@ -178,11 +308,13 @@ class GuardedExecute(Execute):
                 except DeadKernelError:
                     kept.append(hidden_failure(_grade_id(cell), "the kernel died"))
                     raise
+                except CellTimeoutError:
+                    kept.append(hidden_failure(_grade_id(cell), "it ran past the time limit"))
+                    raise
                 errors = [out for out in cell.outputs if out.get("output_type") == "error"]
                 if errors:
-                    ename = errors[-1].get("ename", "")
-                    cause = {"CellTimeoutError": "it ran past the time limit",
-                             "KeyboardInterrupt": "it ran past the time limit"}.get(ename, ename)
+                    timed_out = any(out.get("ename") == "CellTimeoutError" for out in errors)
+                    cause = "it ran past the time limit" if timed_out else errors[-1].get("ename", "")
                     kept.append(hidden_failure(_grade_id(cell), cause))
         finally:
             cell.source = full
@@ -199,6 +331,8 @@ class GuardedExecute(Execute):
         return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in content.get("data", {}).values())
 
     def output(self, outs, msg, display_id, cell_index):
+        if self._replaying:
+            return None
         size = self._size(msg)
         kept = self._kept.get(cell_index, 0)
         if kept + size > self.max_output_chars and msg.get("msg_type") != "error":
@@ -212,7 +346,8 @@ class GuardedExecute(Execute):
         cut = self._cut.pop(kwargs["cell_index"], 0)
         if cut:
             kwargs["cell"].outputs.append(
-                nbformat.v4.new_output("display_data", data={"text/plain": CUT_NOTE.format(n=cut)}))
+                nbformat.v4.new_output("display_data", data={"text/plain": CUT_NOTE.format(n=cut)},
+                                       metadata={"manyhands": "cut"}))
 
 
 class HideHiddenTestOutput(NbGraderPreprocessor):
@@ -226,6 +361,27 @@ class HideHiddenTestOutput(NbGraderPreprocessor):
             failed = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
             cell.outputs = [_error("CheckFailed", f"a check of {question_of(_grade_id(cell))} failed "
                                    "(details are not shown: this cell has hidden tests)")] if failed else []
+        return cell, resources
+
+
+class DropLearnerResults(NbGraderPreprocessor):
+    """Before SaveAutoGrades: a graded test cell keeps only its stream and error outputs.
+
+    nbgrader reads a number shown as a code cell's result (an ``execute_result``) as partial credit, and a
+    learner's code can publish one into a course test cell (a display hook, an IPython event, a display
+    publisher): the course's test cells only print, so every ``execute_result`` and ``display_data`` of a
+    graded test cell came from the learner and is dropped (the grader's own "output was cut" note is kept)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = _nbgrader_meta(cell)
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            kept = [out for out in cell.get("outputs", [])
+                    if out.get("output_type") in ("stream", "error")
+                    or (out.get("output_type") == "display_data" and out.get("metadata", {}).get("manyhands") == "cut"
+                        and CUT_NOTE.format(n=0)[:8] in str(out.get("data", {}).get("text/plain", "")))]
+            if len(kept) != len(cell.get("outputs", [])):
+                cell.metadata.setdefault("manyhands", {})["results_dropped"] = len(cell.outputs) - len(kept)
+                cell.outputs = kept
         return cell, resources
 
 
@@ -245,24 +401,111 @@ _SUSPECT_NAMES = {
 _GRADING_MODULES = {"manyhands", "feedback", "hashlib", "json", "_h", "_j", "nbgrader"}
 
 
-def audit_source(source: str) -> list[str]:
-    """Reasons why an answer cell deserves a human look (empty list if none).  Never changes a grade."""
+# IPython's machinery through which a cell's code can rewrite later cells or what they show
+_IPYTHON_HOOKS = {
+    "input_transformers_post": "rewrites later cells (IPython input transformers)",
+    "input_transformers_cleanup": "rewrites later cells (IPython input transformers)",
+    "input_transformer_manager": "rewrites later cells (IPython input transformers)",
+    "ast_transformers": "rewrites later cells (IPython AST transformers)",
+    "displayhook": "replaces a display hook (what a cell shows as its result)",
+    "display_pub": "uses IPython's display publisher (what a cell shows)",
+    "display_formatter": "changes IPython's display formatters (what a cell shows)",
+    "excepthook": "replaces the exception hook (can hide errors)",
+    "set_custom_exc": "replaces IPython's error handling (can hide errors)",
+    "showtraceback": "replaces IPython's error display (can hide errors)",
+}
+_BUILTIN_NAMES = {name for name in dir(builtins) if not name.startswith("_")}
+_TEST_NAMES = {"pd": "pandas", "np": "numpy", "feedback": "the course's feedback helpers",
+               "manyhands": "the course package"}
+_IMPORTED_AS = {"pd": "pandas", "np": "numpy", "feedback": "manyhands.feedback", "manyhands": "manyhands"}
+_CODE_MAGICS = {"time", "timeit", "prun", "capture"}  # magics whose argument (or cell body) is Python code
+_VALUE_TYPES = {"int", "float", "complex", "bool", "str", "bytes", "dict", "list", "set", "frozenset", "tuple",
+                "Counter", "OrderedDict", "defaultdict", "UserDict", "UserList", "UserString"}
+# IPython syntax a cell may use without deserving a look
+_PLAIN_MAGICS = {"time", "timeit", "matplotlib", "precision", "pprint", "who", "whos", "pinfo", "pinfo2",
+                 "pdef", "pdoc", "psource", "ls", "pwd", "history", "lsmagic", "magic", "xmode"}
+
+
+def _python_source(source: str) -> tuple[str, bool]:
+    """The cell as the kernel runs it: IPython's magics (``%time``), shell escapes (``!ls``) and help
+    (``x?``) turned into plain Python by IPython's own TransformerManager.  Returns (code, transformed)."""
     try:
-        tree = ast.parse(source)
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        code = TransformerManager().transform_cell(source)
+    except Exception:  # IPython's transformers raise on some broken input: audit the text as it is
+        return source, False
+    return code, code != source
+
+
+def _names_stored_at_top(tree: ast.Module):
+    """(name, node) for every name the cell binds in the notebook's namespace: module-level assignments,
+    imports, definitions, loop and with targets, and names declared ``global`` anywhere."""
+    declared = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp)
+
+    def walk(node, top):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)) and (top or child.id in declared):
+                yield child.id, child
+            elif isinstance(child, (ast.Import, ast.ImportFrom)) and top:
+                for alias in child.names:
+                    origin = alias.name if isinstance(child, ast.Import) else f"{child.module or ''}.{alias.name}"
+                    yield (alias.asname or alias.name).split(".")[0], origin
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and (top or child.name in declared):
+                yield child.name, child
+            yield from walk(child, top and not isinstance(child, scopes))
+
+    yield from walk(tree, True)
+
+
+def _base_name(node) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def audit_source(source: str) -> list[str]:
+    """Reasons why an answer cell deserves a human look (empty list if none).  Never changes a grade.
+
+    The cell is read as IPython runs it (magics and shell escapes turned into Python first), then
+    flagged for: the grading machinery (patching the feedback helpers, hashlib or json), the IPython shell
+    and its hooks (input transformers, display hooks and publishers, events, custom error handlers), any
+    use of ``builtins``, a built-in name or a module the tests use (``pd``, ``np``, ``feedback``) bound to
+    something else, a subclass of a plain value type (int, float, str, dict, list, set ...) defined in the
+    answer, ``__eq__``/``__hash__``, ``open``/``exec``/``eval``/``__import__``, shell commands, and modules
+    that reach outside the notebook (files, processes, network, the interpreter's internals)."""
+    code, transformed = _python_source(source)
+    try:
+        tree = ast.parse(code)
     except SyntaxError:
         return []  # the cell's own error output says so
     reasons = []
+    shell_named = "get_ipython" in source  # not only IPython's own translation of a magic
     imported = {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in _SUSPECT_NAMES:
-            reasons.append(_SUSPECT_NAMES[node.id])
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if node.id != "get_ipython" or shell_named:
+                reasons.append(_SUSPECT_NAMES[node.id])
+        elif isinstance(node, ast.Constant) and node.value in ("builtins", "__builtins__"):
+            reasons.append(_SUSPECT_NAMES["builtins"])
+        elif isinstance(node, ast.Attribute):
+            if node.attr in ("__builtins__", "builtins"):
+                reasons.append(_SUSPECT_NAMES["builtins"])
+            elif node.attr in _IPYTHON_HOOKS:
+                reasons.append(_IPYTHON_HOOKS[node.attr])
+            elif node.attr in ("register", "unregister") and _base_name(node.value) == "events":
+                reasons.append("registers IPython event callbacks (code that runs around every later cell)")
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name.split(".")[0] for a in node.names] + [getattr(node, "module", None) or ""]
             for name in names:
                 if name.split(".")[0] in _SUSPECT_NAMES:
                     reasons.append(_SUSPECT_NAMES[name.split(".")[0]])
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete, ast.AnnAssign)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Attribute):
@@ -273,8 +516,38 @@ def audit_source(source: str) -> list[str]:
                         reasons.append(f"replaces {ast.unparse(target)} (grading machinery)")
         elif isinstance(node, ast.FunctionDef) and node.name in {"__eq__", "__hash__", "__ne__"}:
             reasons.append(f"defines {node.name} (an answer that equals anything)")
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"open", "exec", "eval", "__import__"}:
-            reasons.append(f"calls {node.func.id}()")
+        elif isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                if _base_name(base) in _VALUE_TYPES:
+                    reasons.append(f"defines a subclass of {_base_name(base)} (a value that can behave unlike one)")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in {"open", "exec", "eval", "__import__"}:
+                reasons.append(f"calls {node.func.id}()")
+            elif node.func.id == "type" and len(node.args) == 3 and isinstance(node.args[1], ast.Tuple):
+                for base in node.args[1].elts:
+                    if _base_name(base) in _VALUE_TYPES:
+                        reasons.append(f"defines a subclass of {_base_name(base)} (a value that can behave unlike one)")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and transformed and not shell_named:
+            owner = node.func.value
+            if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "get_ipython":
+                if node.func.attr in ("system", "getoutput"):
+                    reasons.append("runs shell commands (!)")
+                elif node.func.attr in ("run_line_magic", "run_cell_magic") and node.args:
+                    magic = node.args[0].value if isinstance(node.args[0], ast.Constant) else "?"
+                    if magic in ("sx", "system", "bash", "sh", "script", "!"):
+                        reasons.append("runs shell commands (!)")
+                    elif magic not in _PLAIN_MAGICS | _CODE_MAGICS:
+                        reasons.append(f"uses the IPython magic %{magic}")
+                    body = node.args[-1] if len(node.args) in (2, 3) else None
+                    if magic in _CODE_MAGICS and isinstance(body, ast.Constant) and isinstance(body.value, str):
+                        reasons.extend(audit_source(body.value))  # %time abs = ...: the timed code too
+    for name, origin in _names_stored_at_top(tree):
+        if isinstance(origin, str) and _IMPORTED_AS.get(name) == origin:
+            continue  # import pandas as pd, from manyhands import feedback: the same module again
+        if name in _BUILTIN_NAMES:
+            reasons.append(f"shadows the built-in {name}")
+        elif name in _TEST_NAMES:
+            reasons.append(f"rebinds {name} ({_TEST_NAMES[name]}, used by the tests)")
     return sorted(set(reasons))
 
 
@@ -396,6 +669,44 @@ def stage(course: Path, assignment: str, share: list[str], dest: Path) -> None:
                 pass  # swapped for something else since it was inspected: not graded, the report says so
 
 
+STUDENT_LINE = "Creating/updating student with ID '"  # nbgrader's log line opening each learner's grading
+
+
+def log_path(course: Path, assignment: str, student: str) -> Path:
+    """Where the full nbgrader log of one learner's last grading is kept: beside the learner's autograded
+    assignment folder, as a hidden file (nbgrader's file-name patterns never match a name beginning with
+    '.', and nbgrader replaces only the assignment folder when it grades again)."""
+    return course / "autograded" / student / f".{assignment}.nbgrader.log"
+
+
+def split_log(text: str, share: list[str]) -> dict[str, str]:
+    """One nbgrader process's log, cut into each learner's part (what it logged while grading them), each
+    preceded by the process's own start-up lines."""
+    known = set(share)
+    preamble, parts, current = [], {}, None
+    for line in text.splitlines(keepends=True):
+        if STUDENT_LINE in line:
+            rest = line.split(STUDENT_LINE, 1)[1].rstrip("\n")
+            sid = rest.rsplit("': ", 1)[0]
+            if sid in known:
+                current = sid
+                parts.setdefault(sid, [])
+        (parts[current] if current else preamble).append(line)
+    return {sid: "".join(preamble + lines) for sid, lines in parts.items()}
+
+
+def failure_cause(log: Path) -> str:
+    """The one line of a learner's nbgrader log that says why the notebook could not be graded."""
+    lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+    import re
+
+    exceptions = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*", line)]
+    if exceptions:
+        return f"nbgrader failed with {exceptions[-1][:300]}"
+    errors = [line.split("] ", 1)[-1] for line in lines if "| ERROR]" in line]
+    return f"nbgrader failed: {errors[-1][:300]}" if errors else "nbgrader did not grade it (no error logged)"
+
+
 def review(course: Path, assignment: str, student: str) -> list[str]:
     """What the instructor should know about one learner's autograded submission."""
     notes = []
@@ -415,24 +726,42 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
             continue
         path = course / "autograded" / student / assignment / f"{name}.ipynb"
         if not path.exists():
-            notes.append(f"{name}.ipynb was not autograded (see nbgrader's log above)")
+            log = log_path(course, assignment, student)
+            cause = failure_cause(log) if log.exists() else "nbgrader has not graded it yet"
+            notes.append(f"{name}.ipynb was not autograded: {cause}" + (f" (nbgrader's log: {log})" if log.exists() else ""))
             continue
         nb = nbformat.read(path, 4)
         present = {_grade_id(c) for c in nb.cells}
         for cell in nbformat.read(course / "source" / assignment / f"{name}.ipynb", 4).cells:
             gid = _grade_id(cell)
-            if gid and gid not in present:
+            if gid and gid not in present and nb.metadata.get("manyhands", {}).get("unknown_cells"):
+                notes.append(f"{name}: {gid} is missing: deleted by the learner, or it is a cell whose nbgrader id "
+                             "was changed (below), whose code ran as the learner's own")
+            elif gid and gid not in present:
                 notes.append(f"{name}: {gid} was deleted by the learner; its question is graded without it")
         release = course / "release" / assignment / f"{name}.ipynb"
         if release.exists():
-            released = {_grade_id(c): c.source for c in nbformat.read(release, 4).cells if _grade_id(c)}
-            for cell in nbformat.read(submitted / f"{name}.ipynb", 4).cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                gid = meta.get("grade_id")
-                if meta.get("locked") and not meta.get("solution") and gid in released and cell.source != released[gid]:
+            # read-only is what the release says, never what the submission's metadata claims
+            released = {_grade_id(c): c for c in nbformat.read(release, 4).cells if _grade_id(c)}
+            try:
+                submitted_cells = nbformat.read(submitted / f"{name}.ipynb", 4).cells
+            except Exception:
+                submitted_cells = []
+            for cell in submitted_cells:
+                gid = _grade_id(cell) if isinstance(_nbgrader_meta(cell), dict) else None
+                original = released.get(gid)
+                if (original is not None and _nbgrader_meta(original).get("locked")
+                        and not _nbgrader_meta(original).get("solution") and cell.source != original.source):
                     notes.append(f"{name}: {gid} (read-only) was edited by the learner; nbgrader graded the original")
-        if nb.metadata.get("manyhands", {}).get("cells_reordered"):
+        marks = nb.metadata.get("manyhands", {})
+        if marks.get("cells_reordered"):
             notes.append(f"{name}: cells were out of order; the source order was restored")
+        for gid in marks.get("unknown_cells", []):
+            notes.append(f"{name}: a cell claims the nbgrader id {gid!r}, which {assignment} does not have (renamed, "
+                         "or pasted from another exercise): it ran as the learner's own cell and earns no points")
+        for what in marks.get("settings_restored", []):
+            notes.append(f"{name}: the nbgrader settings of {what} had been changed in the submission; "
+                         "it was graded with the release's settings")
         for cell in nb.cells:
             gid = _grade_id(cell) or "an unmarked cell"
             meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -441,8 +770,19 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                     notes.append(f"{name}: {gid} had been deleted; nbgrader put it back")
             if cell.cell_type != "code":
                 continue
+            stuck = cell.get("metadata", {}).get("manyhands", {}).get(STUCK_MARK)
+            timed_out = stuck or any(out.get("ename") == "CellTimeoutError" for out in cell.get("outputs", []))
+            if stuck:
+                notes.append(f"{name}: {gid} ran past the time limit and did not stop when interrupted: it scores "
+                             "nothing; the kernel was restarted and the rest graded")
+            dropped = cell.get("metadata", {}).get("manyhands", {}).get("results_dropped")
+            if dropped:
+                notes.append(f"{name}: {gid} showed {dropped} result(s) published by the learner's code; dropped "
+                             "(nbgrader would read a number there as partial credit)")
             for out in cell.get("outputs", []):
-                if out.get("output_type") == "error" and out.get("ename") in {"CellTimeoutError", "KeyboardInterrupt"}:
+                if stuck and out.get("ename") == "CellTimeoutError":
+                    continue
+                if out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError":
                     notes.append(f"{name}: {gid} ran past the time limit and was interrupted")
                 elif out.get("output_type") == "error" and out.get("ename") == HIDDEN_ERROR and "time limit" in out.get("evalue", ""):
                     notes.append(f"{name}: {gid} ran past the time limit (in its hidden tests) and was interrupted")
@@ -454,6 +794,8 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                 for out in cell.get("outputs", []):
                     if out.get("output_type") != "error" or out.get("ename") in {"DeadKernelError", "KernelNotRunning"}:
                         continue
+                    if timed_out and out.get("ename") in {"CellTimeoutError", "KeyboardInterrupt"}:
+                        continue  # the time limit's interrupt, reported above
                     if out.get("ename") == "NotImplementedError":  # the release's stub, left in place
                         notes.append(f"{name}: {gid} not answered")
                     else:
@@ -539,11 +881,17 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     worst = 0
-    for proc in results:
+    for share, proc in zip(shares, results):
         worst = worst or proc.returncode
-        for line in proc.stderr.splitlines():
-            if "| ERROR]" in line and "see the the above traceback" not in line and "Traceback" not in line:
-                print("nbgrader:", line.split("] ", 1)[-1])
+        parts = split_log(proc.stderr, share)
+        for student in share:
+            log = log_path(course, assignment, student)
+            if student not in parts:  # no notebook to grade: only the lines naming the learner's folder
+                mine = [line for line in proc.stderr.splitlines(keepends=True) if f"/{student}/{assignment}/" in line]
+                parts[student] = "nbgrader did not grade this learner (no notebook was given to it):\n" + "".join(mine)
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(parts[student], encoding="utf-8")
+    print(f"nbgrader's full log of each learner: {log_path(course, assignment, '<learner>')}")
     if worst:
         print("nbgrader could not grade every submission; the report below says which and why.")
     return worst or (2 if refused else 0)

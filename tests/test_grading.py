@@ -187,3 +187,65 @@ def test_feedback_never_shows_hidden_tests(graded):
                 if wrong["caught_by"] == "hidden":
                     question = grading.question_of(WRONG[a][n][cell]["tests"])  # q5e_tests: question 5
                     assert f"a hidden check of {question} failed" in page, (a, student, wrong["why"])
+
+
+# ---- the answer audit reads IPython syntax and flags tricks aimed at the test cells (issue 17, class 5)
+
+@pytest.mark.parametrize("code,reason", [
+    ("%time x = 1\nimport builtins", "built-ins"),
+    ("!ls\nmy_claim_types = {}", "runs shell commands"),
+    ("%%time\nabs = lambda v: 0", "shadows the built-in abs"),
+    ("get_ipython().input_transformers_post.append(lambda lines: lines)", "IPython input transformers"),
+    ("import sys\nsys.displayhook = print", "display hook"),
+    ("get_ipython().display_pub.publish({'text/plain': '2'})", "display publisher"),
+    ("ip = get_ipython()\nip.events.register('pre_run_cell', print)", "registers IPython event callbacks"),
+    ("type = lambda v: dict", "shadows the built-in type"),
+    ("sorted = list", "shadows the built-in sorted"),
+    ("def isinstance(*args):\n    return True", "shadows the built-in isinstance"),
+    ("float, set = int, list", "shadows the built-in float"),
+    ("for abs in range(3):\n    pass", "shadows the built-in abs"),
+    ("def f():\n    global sorted\n    sorted = list", "shadows the built-in sorted"),
+    ("import pandas\npd = None", "rebinds pd"),
+    ("np = object()", "rebinds np"),
+    ("from manyhands import data as feedback", "rebinds feedback"),
+    ("class Count(int):\n    pass", "subclass of int"),
+    ("class Answer(dict):\n    pass", "subclass of dict"),
+    ("import collections\nclass C(collections.Counter):\n    pass", "subclass of Counter"),
+    ("Loud = type('Loud', (str,), {})", "subclass of str"),
+    ("x = __import__('builtins').len", "built-ins"),
+    ("f.__globals__['__builtins__']['len'] = None", "built-ins"),
+])
+def test_audit_flags_ipython_tricks_and_shadowing(code, reason):
+    reasons = grading.audit_source(code)
+    assert any(reason in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("code", [
+    "%time my_claim_types = {'e1': 'empirical'}",
+    "%matplotlib inline\nimport pandas as pd\nimport numpy as np\nfrom manyhands import feedback",
+    "def count_by_type(sentences, comment):\n    sum = 0\n    type = 'x'\n    return {type: sum}",
+    "evidence_for = {'m1': 'statistics'}",
+])
+def test_audit_leaves_plain_answers_alone(code):
+    assert grading.audit_source(code) == []
+
+
+def test_a_result_the_learner_publishes_in_a_test_cell_is_no_partial_credit():
+    """nbgrader's own determine_grade reads the first execute_result of a graded cell as partial credit,
+    even before the test's error; DropLearnerResults leaves only what the test printed and its error."""
+    from nbgrader.utils import determine_grade
+
+    cell = nbformat.v4.new_code_cell("# Checks for question 4 (run me)\nassert False")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 2,
+                                 "grade_id": "q4_tests", "schema_version": 3}
+    cell.outputs = [
+        nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1),
+        nbformat.v4.new_output("display_data", data={"text/plain": "2"}),
+        nbformat.v4.new_output("stream", name="stdout", text="checking\n"),
+        nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[]),
+    ]
+    assert determine_grade(cell)[0] == 2.0  # what nbgrader alone would give
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb, _ = grading.DropLearnerResults().preprocess(nb, {})
+    assert [o.output_type for o in nb.cells[0].outputs] == ["stream", "error"]
+    assert determine_grade(nb.cells[0])[0] == 0

@@ -54,6 +54,15 @@ def build(case: dict, solved, source, fill: dict, release=None):
         nb.cells.insert(_cell_index(nb, before), cell)
     for gid in change.get("delete", []):
         del nb.cells[_cell_index(nb, gid)]
+    for gid, settings in change.get("settings", {}).items():
+        nb.cells[_cell_index(nb, gid)].metadata.nbgrader.update(settings)
+    for gid, new_id in change.get("rename", {}).items():
+        nb.cells[_cell_index(nb, gid)].metadata.nbgrader["grade_id"] = new_id
+    for pasted in change.get("insert", []):
+        cell = nbformat.v4.new_code_cell(pasted["source"])
+        cell.metadata["nbgrader"] = {"grade_id": pasted["id"], "schema_version": 3, "task": False,
+                                     **pasted.get("settings", {})}
+        nb.cells.insert(_cell_index(nb, pasted["after"]) + 1, cell)
     return nb, change.get("notebook", N)
 
 
@@ -105,6 +114,8 @@ def make_class(root: Path, port: int, serial: bool = False) -> harness.Course:
         folder.mkdir(parents=True, exist_ok=True)
         if saved_as:
             nbformat.write(nb, folder / f"{saved_as}.ipynb")
+        if "text" in case["change"]:
+            (folder / f"{N}.ipynb").write_text(case["change"]["text"], encoding="utf-8")
         add_files(folder, case["change"], fill)
     return course
 
@@ -178,6 +189,8 @@ def test_the_instructor_is_told_what_happened(graded, case):
     notes = "\n".join(grading.review(course.root, A, case))
     for text in CORPUS[case]["expect"].get("notes", []):
         assert text in notes, f"{case}: the report should say {text!r}; it says:\n{notes}"
+    for text in CORPUS[case]["expect"].get("unsaid", []):
+        assert text not in notes, f"{case}: the report should not say {text!r}; it says:\n{notes}"
     assert case in report
 
 
@@ -281,3 +294,22 @@ def test_feedback_never_shows_hidden_tests(graded, case):
             assert harness.page_text(secret) not in seen, f"{case}: {secret!r} in the {where}"
     if case == "passes_visible_fails_hidden":
         assert "a hidden check of question 3 failed" in harness.page_text(texts["feedback"])
+
+
+def test_each_learner_has_its_own_nbgrader_log(graded):
+    """The command keeps nbgrader's full log of each learner (and prints where): only that learner's grading
+    in it; a notebook nbgrader could not grade has its cause in the report in one line, with the log's path."""
+    course, _, report, _, _ = graded
+    everyone = grading.students(course.root, A)
+    for student in everyone:
+        if grading.id_problem(student):
+            continue
+        text = grading.log_path(course.root, A, student).read_text(encoding="utf-8")
+        notebook = course.root / "submitted" / student / A / f"{N}.ipynb"
+        assert f"{grading.STUDENT_LINE}{student}'" in text or (
+            text.startswith("nbgrader did not grade this learner") and (not notebook.is_file() or notebook.is_symlink()))
+        others = [s for s in everyone if s != student and f"{grading.STUDENT_LINE}{s}'" in text]
+        assert not others, f"{student}'s log holds the grading of {others}"
+    log = grading.log_path(course.root, A, "not_a_notebook")
+    assert "NotJSONError" in log.read_text(encoding="utf-8") and str(log) in report
+    assert "see nbgrader's log above" not in report
