@@ -35,17 +35,22 @@ def as_learner(name: str, home: Path, *args: str) -> subprocess.CompletedProcess
     return proc
 
 
-@pytest.fixture(scope="module")
-def round_trip(tmp_path_factory):
-    base = tmp_path_factory.mktemp("exchange-round-trip")
+def _released_through_an_exchange(base):
+    """A scratch course whose instructor has released the assignment to a fresh exchange folder everyone can write."""
     exchange = base / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
     x = f"--Exchange.root={exchange}"
     course = harness.Course(base / "instructor")
-    # the instructor releases the assignment to the exchange
     course.release(A)
     course.run("release_assignment", A, x, "--force")
+    return exchange, x, course
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    base = tmp_path_factory.mktemp("exchange-round-trip")
+    exchange, x, course = _released_through_an_exchange(base)
     source = course.source_nb(A, N)
     homes = {}
     for name, kind in LEARNERS.items():
@@ -139,13 +144,7 @@ def _answer(kind: str, fetched, source):
 @pytest.fixture(scope="module")
 def hostile_ids(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile-ids")
-    exchange = base / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    x = f"--Exchange.root={exchange}"
-    course = harness.Course(base / "instructor")
-    course.release(A)
-    course.run("release_assignment", A, x, "--force")
+    exchange, x, course = _released_through_an_exchange(base)
     source = course.source_nb(A, N)
     homes = {}
     for i, (name, (kind, _)) in enumerate(HOSTILE.items()):
