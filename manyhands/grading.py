@@ -231,6 +231,8 @@ class GuardedExecute(Execute):
             cell.outputs = [_error(*NOT_RUN)]
             return cell, resources
         try:
+            if _nbgrader_meta(cell).get("grade") and not _nbgrader_meta(cell).get("solution"):
+                self._reset_rewriting_hooks()
             if _nbgrader_meta(cell).get("grade") and has_hidden_tests(cell):
                 return self._run_apart(cell, resources, index)
             return super().preprocess_cell(cell, resources, index)
@@ -248,6 +250,28 @@ class GuardedExecute(Execute):
                 cell.outputs.append(_error(*STUCK))
             self._restart_and_replay(index)
             return cell, resources
+
+    # Before a course test cell runs, the hooks through which a learner's earlier cell could rewrite it are put
+    # back to IPython's own: input transformers (which can turn the checks into nothing) and AST transformers
+    # (which can rewrite an assert). It is sent as a user expression, which IPython evaluates without passing it
+    # through those transformers. (Code that shadows __import__ could still defeat it; the audit flags that.)
+    RESET_HOOKS = (
+        "(lambda ip, t2: (ip.input_transformers_post.clear(), ip.ast_transformers.clear(),"
+        " setattr(ip, 'input_transformer_manager', t2.TransformerManager())) and None)"
+        "(__import__('IPython').get_ipython(), __import__('IPython.core.inputtransformer2', fromlist=['_']))"
+    )
+
+    def _reset_rewriting_hooks(self):
+        if self._replaying or self.kc is None:
+            return
+        try:
+            run_sync(self._async_reset_hooks)()
+        except Exception:  # the cell itself still runs; the audit names any rewriting hook
+            self.log.warning("Could not reset IPython's rewriting hooks before a test cell", exc_info=True)
+
+    async def _async_reset_hooks(self):
+        msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions={"reset": self.RESET_HOOKS})
+        await self.async_wait_for_reply(msg_id)
 
     def _restart_and_replay(self, index):
         """A fresh kernel holding what the cells before ``index`` defined (they are run again, silently)."""
