@@ -21,6 +21,7 @@ def _pins(lines):
 
 
 def test_pip_and_conda_pin_the_same_versions():
+    """environment.yml (what Binder installs) is exactly the runtime of requirements.txt: no test tools."""
     pip = _pins((ROOT / "requirements.txt").read_text().splitlines())
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
@@ -29,12 +30,19 @@ def test_pip_and_conda_pin_the_same_versions():
     for core in ("jupyterlab", "ipywidgets", "pandas", "plotly", "nbgrader", "anywidget", "frictionless"):
         assert core in pip, f"{core} is not pinned"
     assert "python=3.11" in env["dependencies"]
+    dev = _pins((ROOT / "requirements-dev.txt").read_text().splitlines())
+    assert dev and not set(dev) & set(pip), "a pin stands in both requirements files"
+    for tool in ("pytest", "playwright", "axe-playwright-python"):
+        assert tool in dev and tool not in conda, f"{tool} belongs to requirements-dev.txt only"
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
 
 
 def test_installed_versions_match_the_pins():
     from importlib.metadata import version
 
-    for name, pinned in _pins((ROOT / "requirements.txt").read_text().splitlines()).items():
+    pins = {**_pins((ROOT / "requirements.txt").read_text().splitlines()),
+            **_pins((ROOT / "requirements-dev.txt").read_text().splitlines())}
+    for name, pinned in pins.items():
         assert version(name) == pinned, f"{name}: installed {version(name)}, pinned {pinned}"
 
 
