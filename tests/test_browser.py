@@ -560,3 +560,32 @@ def test_lesson_03_widgets_respond_in_jupyterlab(lab, page, shots):
     page.screenshot(path=str(shots / "lesson03_quota.png"))
     assert_accessible(page, "03")
     assert errors == 0, "the lesson wrote to stderr while running"
+
+
+def test_lesson_03_checkpoint_and_exercise_03_answered_wrong_first(lab, page, shots):
+    base, _home = lab
+    _open_and_run(page, base, "03_terror_by_quota.ipynb")
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 5, "five 'Your turn' messages")
+    # a percentage where a share is asked: "Not yet", then the share: "Yes"
+    i = _run_cell(page, 'check("03.2"', 'death_share_1937 = 44.7\n\ncheck("03.2", death_share_1937)')
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "'Not yet' for a percentage")
+    _run_cell(page, 'check("03.2"', 'row = repression.set_index("year").loc[1937]\n'
+              'death_share_1937 = row["death_sentences"] / row["convicted"]\n\ncheck("03.2", death_share_1937)')
+    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the share")
+
+    _open_and_run(page, base, "ex03.ipynb", folder="exercises/ex03", run=False)
+    _run_cell(page, "from manyhands import data, feedback")
+    _run_cell(page, "def death_share(table, year):",
+              'def death_share(table, year):\n    row = table.set_index("year").loc[year]\n'
+              '    return float(row["convicted"] / row["death_sentences"])')
+    j = _run_cell(page, "# Checks for question 1")
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, j), "the check's message")
+    shown = _cell_output(page, j)
+    assert "between 0 and 1" in shown and "Traceback" not in shown
+    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "exercise03_wrong_first.png"))
+    _run_cell(page, "def death_share(table, year):",
+              'def death_share(table, year):\n    row = table.set_index("year").loc[year]\n'
+              '    return float(row["death_sentences"] / row["convicted"])')
+    _run_cell(page, "# Checks for question 1")
+    _wait_for(page, lambda: "Question 1: well done." in _cell_output(page, j), "well done for the right answer")
