@@ -20,7 +20,9 @@ lesson. (Graded exercises use ``manyhands.feedback``, whose failures do stop the
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -404,8 +406,7 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
         if not isinstance(value, kind) or isinstance(value, bool):
             what = type(value).__name__
             if what in ("Series", "DataFrame"):
-                return (f"`{name}` is a pandas {what}, not one value. Take one value out of it, e.g. with "
-                        ".iloc[0] or .item().")
+                return f"`{name}` is a pandas {what}, not one value." + feedback._pandas_hint(value)
             if isinstance(value, str):
                 return f"`{name}` is text (in quotes). Give the value itself, without quotes."
             return f"`{name}` is {what}, which is not the kind of value asked for: {cp.turn}"
@@ -442,8 +443,6 @@ def evaluate(checkpoint: str, *values) -> Message:
 
 def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) -> Message:
     """Try a learner's function on the checkpoint's arguments; never raises."""
-    from . import feedback
-
     name = cp.blanks[0]
     last = feedback._LAST_CELL.get("error")
     if isinstance(last, SyntaxError):
@@ -452,9 +451,6 @@ def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) ->
                              "cell again, then run this check.", checkpoint)
     if not callable(func):
         return Message("no", f"`{name}` should be a function, written with def in the cell above.", checkpoint)
-    import contextlib
-    import io
-
     results, printed = [], io.StringIO()
     for args in cp.calls:
         try:

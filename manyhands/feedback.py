@@ -12,6 +12,7 @@ key, so a released notebook can tell a learner "not yet" without containing the 
 from __future__ import annotations
 
 import difflib
+import re
 import signal
 import textwrap
 import threading
@@ -87,8 +88,6 @@ def _watch_cells() -> None:
 
 
 def _mentions(source: str, name: str) -> bool:
-    import re
-
     return re.search(rf"\b{re.escape(name)}\b", source) is not None
 
 

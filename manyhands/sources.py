@@ -56,8 +56,6 @@ def unresolved_citations(text: str) -> list[str]:
             piece = re.sub(r"^(as quoted by|as quoted in|quoted by|quoted in|via|in|see|cf\.|both in|e\.g\.)\s+", "", piece)
             if not _LOOKS_LIKE_CITE.match(piece) or piece.split()[0].strip(",") in _MONTHS:
                 continue
-            if re.match(r"^[A-Z][a-z]+ \d{4}$", piece) and piece.split()[0] in _MONTHS:
-                continue
             if not any(piece.startswith(f) for f in forms):
                 bad.append(piece)
     return bad

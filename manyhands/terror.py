@@ -95,13 +95,9 @@ def simulate(
     previous_share = np.zeros(n)  # what each region asked for last round, relative to its limit
     for _ in range(rounds):
         current = limits[-1]
-        if n > 1:
-            others = (previous_share.sum() - previous_share) / (n - 1)
-        else:
-            others = np.zeros(1)
+        # the others' average request; a lone region has nobody to be compared with, so fear adds nothing
+        others = (previous_share.sum() - previous_share) / (n - 1) if n > 1 else np.zeros(1)
         share = zeal + fear * others
-        if n == 1:  # alone, a region has nobody to be compared with: zeal only
-            share = np.full(1, zeal)
         factor = rng.normal(1.0, noise, size=n).clip(min=0) if noise > 0 else np.ones(n)
         asked = current * share * factor
         limits.append(current + approval * asked)
