@@ -113,10 +113,16 @@ class ComparisonGrid(_Displayable):
     ``grid`` has one row per (dimension, regime): dimension_id, dimension, question, regime, evidence and
     citation (the formatted sources of the evidence).  ``saved`` restores earlier ratings (a dict as
     ``value()`` returns; anything malformed is ignored with a message); ``save``, if given, is called with
-    ``value()`` after every change, so the lesson can keep the ratings with the learner's other records.
+    ``value()`` after every change.  ``record`` names a key of the learner's records file
+    (manyhands.records): the ratings are read from it and saved to it, so they outlive the session.
     """
 
-    def __init__(self, grid: pd.DataFrame, saved: dict | None = None, save=None):
+    def __init__(self, grid: pd.DataFrame, saved: dict | None = None, save=None, record: str | None = None):
+        if record is not None:
+            from .. import records
+
+            saved = records.get(record) if saved is None else saved
+            save = save or (lambda value: records.put(record, value))
         self.grid = grid.reset_index(drop=True)
         self.dimensions = self.grid.drop_duplicates("dimension_id")[["dimension_id", "dimension", "question"]].reset_index(drop=True)
         self.regimes = list(dict.fromkeys(self.grid["regime"]))
