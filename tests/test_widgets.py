@@ -324,7 +324,7 @@ def test_every_view_has_the_accessibility_layer_and_a_description(sentences, tmp
         assert "In words:" in v.description.value, type(v).__name__
     panel = widgets.RecordsPanel(path=tmp_path / "r.json")  # no chart, so no "in words"; the same layer
     assert "mh-view" in panel.view._dom_classes and isinstance(panel.view.children[-1], A11y)
-    assert panel.view.children[-1].names["mh-records-upload"].startswith("Upload")
+    assert panel.controls["upload"].description == "Upload my records"  # the button's accessible name
     fig = widgets.apparatus_chart(data.load("apparatus_1930"), source="Source: test")
     bundle = fig._repr_mimebundle_()
     assert fig._mh_view.children[:2] == (fig, fig.description) and "Central Committee: 71" in fig.description.value

@@ -58,8 +58,8 @@ class RecordsPanel(_Displayable):
         self.path = Path(path) if path else records.records_path()
         self.root = records.course_root()
         self.where = w.HTML(
-            "<p style='margin:0.2em 0;max-width:60em'>" + _where(self.path, self.root) + "</p>"
-            "<p style='margin:0.2em 0;max-width:60em'>On your own computer the file stays there from one session to "
+            "<p style='margin:0.2em 0;max-width:60em;line-height:1.45'>" + _where(self.path, self.root) + "</p>"
+            "<p style='margin:0.2em 0;max-width:60em;line-height:1.45'>On your own computer the file stays there from one session to "
             "the next. <b>On Binder it is lost when the session ends</b>: download it before you leave, and next time "
             "upload it here to carry on where you stopped.</p>")
         self.where.add_class("mh-records-where")
@@ -82,12 +82,12 @@ class RecordsPanel(_Displayable):
             self.where, self.description, self.download,
             w.HBox([self.upload, w.HTML("<small>&nbsp;choose the <code>.json</code> file you downloaded</small>")]),
             self.message,
-        ], {"mh-records-upload": _UPLOAD_NAME}, css="mh-records")
+        ], css="mh-records")  # the upload button's name is its text, "Upload my records"
         self.refresh()
         records.on_change(self._changed)
 
     def _show(self, text: str) -> None:
-        self.message.value = f"<div role='status' style='max-width:60em'>{html.escape(text)}</div>"
+        self.message.value = f"<div role='status' style='max-width:60em;line-height:1.45'>{html.escape(text)}</div>"
 
     def _changed(self, path: Path) -> None:
         if Path(path) == self.path:
@@ -98,16 +98,16 @@ class RecordsPanel(_Displayable):
         recs, problem = records.read(self.path)
         if problem:
             self._show(problem)
-        self.description.value = f"<p style='margin:0.2em 0'>{html.escape(_summary(recs))}</p>"
+        self.description.value = f"<p style='margin:0.2em 0;line-height:1.45'>{html.escape(_summary(recs))}</p>"
         try:
             content = self.path.read_bytes()
         except OSError:
-            self.download.value = ("<p style='margin:0.2em 0'><i>Nothing to download yet: the file appears when you "
+            self.download.value = ("<p style='margin:0.2em 0;line-height:1.45'><i>Nothing to download yet: the file appears when you "
                                    "first save something (your position, above).</i></p>")
             return
         href = "data:application/json;base64," + base64.b64encode(content).decode("ascii")
         self.download.value = (
-            f"<p style='margin:0.2em 0'><a href='{href}' download='{html.escape(self.path.name)}' "
+            f"<p style='margin:0.2em 0;line-height:1.45'><a href='{href}' download='{html.escape(self.path.name)}' "
             "style='font-weight:bold;text-decoration:underline'>Download my records</a> "
             f"(or, in JupyterLab's file browser, right-click <code>{html.escape(self.path.name)}</code> and choose "
             "<b>Download</b>).</p>")
