@@ -1,6 +1,7 @@
 """The course's interactive views, one import for the lessons: ``from manyhands import widgets``.
 
-The views live in ``manyhands.views``, one module per lesson (``lesson00`` … ``lesson04``), on top of
+The views live in ``manyhands.views``, one module per lesson (``lesson00`` … ``lesson04``) and ``records`` (the
+learner's records file: where it is, download, upload), on top of
 ``views.base`` (display, wiring), ``views.describe`` (each chart in words) and ``views.a11y`` (accessible
 names, pressed states, focus ring).  Each view exposes ``controls``, ``figure``, ``description`` and ``view``;
 tests set control values and read the figure, and learners can do the same in code.
@@ -15,8 +16,10 @@ from .views.lesson01 import ChainOfCommand, MembershipChart, apparatus_chart
 from .views.lesson02 import DecisionTimeline, ProcurementCalculator
 from .views.lesson03 import QuotaModel, RepressionChart, lists_chart
 from .views.lesson04 import ComparisonGrid, RadicalisationModel
+from .views.records import RecordsPanel
 from .views.table import table
 
 __all__ = ["ChainOfCommand", "ClaimSorter", "ComparisonGrid", "DebateMap", "DecisionTimeline", "DescribedFigure", "MembershipChart",
-           "ProcurementCalculator", "QuotaModel", "RadicalisationModel", "RepressionChart", "StanceScale", "apparatus_chart", "describe", "described",
+           "ProcurementCalculator", "QuotaModel", "RadicalisationModel", "RecordsPanel", "RepressionChart", "StanceScale",
+           "apparatus_chart", "describe", "described",
            "lists_chart", "table"]

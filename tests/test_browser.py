@@ -334,7 +334,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     assert "A02" in page.locator(".mh-claim-result table").inner_text()
 
     # 2. stance slider: no position is marked until the learner chooses; one step right from the middle marks 6;
-    # saving writes the learner's file
+    # saving writes the learner's records file
     assert _figure(page, "Where you stand")["data"][1]["x"] == []
     assert page.get_by_role("button", name="Choose a position first").is_disabled()
     handle = page.locator(".mh-stance-slider .noUi-handle")
@@ -353,10 +353,36 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
         page.keyboard.press("ArrowLeft")
     _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker back at 6")
     page.get_by_role("button", name="Save my position").click()
-    _wait_for(page, lambda: (home / "stance.json").exists(), "the position to be saved")
-    saved = json.loads((home / "stance.json").read_text())
-    assert saved["records"][-1] == {**saved["records"][-1], "lesson": "00", "value": 6}
+    records_file = home / "manyhands_records.json"
+    _wait_for(page, lambda: records_file.exists(), "the position to be saved")
+    saved = json.loads(records_file.read_text())["records"]["stance"]
+    assert saved[-1] == {**saved[-1], "lesson": "00", "value": 6}
     page.screenshot(path=str(shots / "lesson00_stance.png"))
+
+    # 2b. records panel: it says where the file is; its link downloads the file as saved; an upload of a copy from
+    # an earlier session is merged in, its message shown, and the stance chart shows the restored position
+    where = page.locator(".mh-records-where")
+    where.scroll_into_view_if_needed()
+    assert "manyhands_records.json" in where.inner_text() and "On Binder it is lost" in where.inner_text()
+    link = page.get_by_role("link", name="Download my records")
+    _wait_for(page, lambda: link.count() == 1, "the download link")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "manyhands_records.json"
+    copy = json.loads(Path(download.value.path()).read_bytes())
+    assert copy["records"]["stance"][-1]["value"] == 6
+    copy["records"]["stance"] = [{"lesson": "00", "value": 2, "saved_at": "2026-01-05T09:00:00+00:00"}]
+    upload = page.get_by_role("button", name="Upload my records")
+    with page.expect_file_chooser() as chooser:  # the learner clicks the button and picks the file
+        upload.click()
+    chooser.value.set_files(files=[
+        {"name": "manyhands_records.json", "mimeType": "application/json", "buffer": json.dumps(copy).encode()}])
+    message = page.locator(".mh-records-message")
+    _wait_for(page, lambda: "Restored" in message.inner_text(), "the upload's message")
+    assert "1 saved position added" in message.inner_text()
+    assert [r["value"] for r in json.loads(records_file.read_text())["records"]["stance"]] == [2, 6]
+    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][0]["x"] == [2, 6], "the restored position on the chart")
+    page.locator(".mh-records").screenshot(path=str(shots / "lesson00_records.png"))
 
     # 3. debate map: choosing the famine debate selects exactly its works (keyboard: Tab to the list, type its name)
     select = page.locator(".mh-debate-dropdown select")
