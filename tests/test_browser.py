@@ -615,3 +615,83 @@ def test_lesson_03_checkpoint_and_exercise_03_answered_wrong_first(lab, page, sh
               '    return float(row["death_sentences"] / row["convicted"])')
     _run_cell(page, "# Checks for question 1")
     _wait_for(page, lambda: "Question 1: well done." in _cell_output(page, j), "well done for the right answer")
+
+
+def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab, page, shots):
+    base, home = lab
+    errors = _run_lesson(page, base, "04_working_towards_the_fuehrer.ipynb", ".mh-grid-dimension select", charts=3)
+    assert_text_fits(page, when="after running lesson 04")
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
+
+    # the model: more reward for zeal (moved by keyboard alone) lets the most radical agency go further
+    chart = "How far agencies go beyond what the leader asked"
+    lead = lambda: max(trace["y"][-1] for trace in _figure(page, chart)["data"][:4])  # noqa: E731
+    before = lead()
+    _tab_to(page, page.locator(".mh-radical-explicitness .noUi-handle"), ".mh-radical-zeal .noUi-handle")
+    assert_focus_visible(page, "the zeal slider")
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    _wait_for(page, lambda: lead() > before + 0.1, "the leading agency to go further with more zeal")
+    assert "times what the leader asked for" in page.locator(".mh-radical-summary").inner_text()
+    assert_text_fits(page, chart, when="with a vaguer leader")
+    page.locator(".mh-radical-summary").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson04_model.png"))
+
+    # the documents' time line: choosing Hitler keeps the documents he had a role in
+    timeline = "Documents of command in Nazi Germany, 1939–1943"
+    actor = page.locator(".mh-timeline-actor select")
+    actor.scroll_into_view_if_needed()
+    actor.select_option("Hitler")
+    _wait_for(page, lambda: len(_figure(page, timeline)["data"][0]["x"]) == 4, "the four documents with Hitler")
+    assert "4 of 10 decisions with Hitler" in page.locator(".mh-timeline-listing").inner_text()
+    assert_text_fits(page, timeline, when="with Hitler chosen")
+
+    # the grid: another dimension shows its evidence; a rating moves the chart and lands in the records file
+    grid_chart = "Your ratings of the evidence"
+    dimension = page.locator(".mh-grid-dimension select")
+    dimension.scroll_into_view_if_needed()
+    dimension.select_option(label="7. The fate of those who held back")
+    _wait_for(page, lambda: "Józefów" in page.locator(".mh-grid-evidence").inner_text(), "the evidence on refusal")
+    page.locator(".mh-grid-rating-1").get_by_role("button", name="weakly", exact=True).click()
+    _wait_for(page, lambda: _figure(page, grid_chart)["data"][1]["x"] == [1], "Nazi Germany's rating on the chart")
+    records = home / "manyhands_records.json"
+    _wait_for(page, lambda: records.exists() and json.loads(records.read_text())["records"]["04.grid"]["ratings"]
+              ["refusal"]["Nazi Germany"] == 1, "the rating in the records file")
+    _wait_for(page, lambda: "Saved with your records" in page.locator(".mh-grid-message").inner_text(), "the saved message")
+    page.locator(".mh-grid-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson04_grid_chart.png"))
+    assert_text_fits(page, grid_chart, when="after a rating")
+    page.locator(".mh-grid-evidence").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson04_grid.png"))
+    assert_accessible(page, "04")
+    assert errors == 0, "the lesson wrote to stderr while running"
+
+
+def test_lesson_04_checkpoint_and_exercise_04_answered_wrong_first(lab, page, shots):
+    base, _home = lab
+    _open_and_run(page, base, "04_working_towards_the_fuehrer.ipynb")
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
+    # a percentage where a share is asked: "Not yet", then the share: "Yes"
+    i = _run_cell(page, 'check("04.4"', 'share_stepped_out = 2.4\n\ncheck("04.4", share_stepped_out)')
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "'Not yet' for a percentage")
+    _run_cell(page, 'check("04.4"', 'share_stepped_out = 12 / 500\n\ncheck("04.4", share_stepped_out)')
+    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the share")
+
+    _open_and_run(page, base, "ex04.ipynb", folder="exercises/ex04", run=False)
+    _run_cell(page, "from manyhands import data, feedback")
+    # every row as the denominator: the unknown signatures counted as "not signed"
+    _run_cell(page, "def leader_share(documents, name):",
+              'def leader_share(documents, name):\n'
+              '    return float(documents["signed_by"].str.contains(name).sum() / len(documents))')
+    j = _run_cell(page, "# Checks for question 2")
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, j), "the check's message")
+    shown = _cell_output(page, j)
+    assert "not checked by the course" in shown and "Traceback" not in shown
+    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "exercise04_wrong_first.png"))
+    _run_cell(page, "def leader_share(documents, name):",
+              'def leader_share(documents, name):\n'
+              '    checked = documents[documents["signed_by"] != "not checked by the course"]\n'
+              '    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')
+    _run_cell(page, "# Checks for question 2")
+    _wait_for(page, lambda: "Question 2: well done." in _cell_output(page, j), "well done for the right answer")

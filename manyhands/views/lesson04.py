@@ -64,7 +64,7 @@ class RadicalisationModel(_Displayable):
         _wire(self.controls, "mh-radical", self._on_change)
         self.figure = charts.figure_widget(
             title="How far agencies go beyond what the leader asked",
-            x_title="Round (0 = the start)", y_title="Level of measures (the leader's stated level = 1)",
+            x_title="Round (0 = the start)", y_title="Level of measures (leader's level = 1)",
             source="Source: manyhands.radicalisation model, with the parameters set above (a thought experiment, not data)",
             height=440)
         for i in range(self.AGENCIES):
@@ -149,8 +149,9 @@ class ComparisonGrid(_Displayable):
         self.evidence = w.HTML()
         self.evidence.add_class("mh-grid-evidence")
         self.figure = charts.figure_widget(
-            title="Your ratings: how strongly the evidence shows each feature",
-            x_title="Your rating (0 not shown, 1 weakly, 2 partly, 3 strongly)", y_title=None,
+            title="Your ratings of the evidence",
+            x_title=f"Your rating (0 not shown to 3 strongly): ● {self.regimes[0]}"
+                    + "".join(f", ◆ {r}" for r in self.regimes[1:2]), y_title=None,
             source="Source: your own ratings of the evidence above (lessons 01–04)", height=120 + 44 * len(self.dimensions))
         for i, regime in enumerate(self.regimes):
             self.figure.add_scatter(name=regime, mode="markers", marker=dict(size=14, color=charts.PALETTE[[0, 5][i % 2]],
@@ -163,11 +164,12 @@ class ComparisonGrid(_Displayable):
         self.figure.update_yaxes(visible=True, autorange="reversed", categoryorder="array", categoryarray=labels,
                                  showline=False, ticks="")
         self.figure.update_xaxes(range=[-0.3, 3.3], tickvals=[0, 1, 2, 3], ticktext=["0", "1", "2", "3"])
-        self.figure.update_layout(showlegend=True)
+        # the key is in the axis title (a legend of one entry, before both regimes are rated, sat on the title)
+        self.figure.update_layout(showlegend=False)
         self._labels = labels
         self.description = _description()
         names = {f"mh-grid-rating-{i}": f"Your rating for {regime}" for i, regime in enumerate(self.regimes)}
-        self.view = _view([self.message, self.dimension, self.evidence, *self.rating.values(), self.note,
+        self.view = _view([self.dimension, self.evidence, *self.rating.values(), self.note, self.message,
                            self.figure, self.description], names=names)
         self._loading = False
         self._show()
