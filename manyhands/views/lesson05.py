@@ -120,7 +120,7 @@ class NetworkView(_Displayable):
     # drawing --------------------------------------------------------------------------------------------------
     def _doc_label(self, doc: str) -> str:
         date = self._docs.get(doc, {}).get("date")
-        return f"{doc} ({date:%d %b %Y})" if date is not None and not pd.isna(date) else doc
+        return f"{doc} ({date.day} {date:%b %Y})" if date is not None and not pd.isna(date) else doc
 
     def _doc_hover(self, doc: str, rows: pd.DataFrame) -> str:
         info = self._docs.get(doc, {})
@@ -128,7 +128,7 @@ class NetworkView(_Displayable):
         if info.get("title"):
             head += ": " + "<br>".join(textwrap.wrap(html.escape(str(info["title"])), 60))
         if info.get("date") is not None and not pd.isna(info.get("date")):
-            head += f"<br>{info['date']:%d %B %Y}"
+            head += f"<br>{info['date'].day} {info['date']:%B %Y}"
         who = [f"{role}: {html.escape(', '.join(sorted(set(rows.loc[rows['role'] == role, 'actor']))))}"
                for role in network.ROLES if (rows["role"] == role).any()]
         return head + "<br>" + "<br>".join(who)
@@ -248,7 +248,7 @@ class Ledger(_Displayable):
                     self.controls[(cid, aid, field)] = box
                     cells.append(box)
             grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="4px 8px", align_items="center"))
-            evidence = w.Textarea(value="", placeholder="e.g. d04: signed by Molotov and Stalin (as secondary accounts say)",
+            evidence = w.Textarea(value="", placeholder="Which documents and which of their columns (e.g. d04, signed_by), and why",
                                   description="Evidence", layout=w.Layout(width="680px", height="60px"),
                                   style={"description_width": "70px"})
             css = f"mh-ledger-{i}-evidence"
@@ -261,7 +261,7 @@ class Ledger(_Displayable):
             parts += [heading, grid, evidence]
         self.progress = w.HTML()
         self.progress.add_class("mh-ledger-progress")
-        self.status = w.HTML()
+        self.status = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
         self.status.add_class("mh-ledger-status")
         self.save_button = w.Button(description="Save my ledger", icon="save", layout=w.Layout(width="auto"))
         self.save_button.add_class("mh-ledger-save")
