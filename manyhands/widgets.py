@@ -1,6 +1,6 @@
 """The course's interactive views, one import for the lessons: ``from manyhands import widgets``.
 
-The views live in ``manyhands.views``, one module per lesson (``lesson00`` … ``lesson04``) and ``records`` (the
+The views live in ``manyhands.views``, one module per lesson (``lesson00`` … ``lesson05``) and ``records`` (the
 learner's records file: where it is, download, upload), on top of
 ``views.base`` (display, wiring), ``views.describe`` (each chart in words) and ``views.a11y`` (accessible
 names, pressed states, focus ring).  Each view exposes ``controls``, ``figure``, ``description`` and ``view``;
@@ -16,10 +16,11 @@ from .views.lesson01 import ChainOfCommand, MembershipChart, apparatus_chart
 from .views.lesson02 import DecisionTimeline, ProcurementCalculator
 from .views.lesson03 import QuotaModel, RepressionChart, lists_chart
 from .views.lesson04 import ComparisonGrid, RadicalisationModel
+from .views.lesson05 import Ledger, NetworkView
 from .views.records import RecordsPanel
 from .views.table import table
 
-__all__ = ["ChainOfCommand", "ClaimSorter", "ComparisonGrid", "DebateMap", "DecisionTimeline", "DescribedFigure", "MembershipChart",
-           "ProcurementCalculator", "QuotaModel", "RadicalisationModel", "RecordsPanel", "RepressionChart", "StanceScale",
-           "apparatus_chart", "describe", "described",
+__all__ = ["ChainOfCommand", "ClaimSorter", "ComparisonGrid", "DebateMap", "DecisionTimeline", "DescribedFigure", "Ledger",
+           "MembershipChart", "NetworkView", "ProcurementCalculator", "QuotaModel", "RadicalisationModel", "RecordsPanel",
+           "RepressionChart", "StanceScale", "apparatus_chart", "describe", "described",
            "lists_chart", "table"]

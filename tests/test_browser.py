@@ -695,3 +695,66 @@ def test_lesson_04_checkpoint_and_exercise_04_answered_wrong_first(lab, page, sh
               '    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')
     _run_cell(page, "# Checks for question 2")
     _wait_for(page, lambda: "Question 2: well done." in _cell_output(page, j), "well done for the right answer")
+
+
+LESSON05_VIEWS = [
+    "from manyhands import data, network, widgets\n"
+    "roles = data.load('decision_roles')\n"
+    "view = widgets.NetworkView(roles, source=data.source_line('decision_roles'), documents=data.load('famine_decisions'))\n"
+    "view",
+    "saved = []\n"
+    "ledger = widgets.Ledger([('d04', 'The decree of 14 December 1932'), ('d08', 'The directive of 22 January 1933')],\n"
+    "                        network.LEVELS, save=saved.append)\n"
+    "ledger",
+]
+
+
+def test_lesson_05_views_respond_in_jupyterlab(lab, page, shots):
+    """Lesson 05's network and ledger, in a scratch notebook beside the lessons (the lesson itself comes later)."""
+    import nbformat
+
+    base, home = lab
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in LESSON05_VIEWS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, home.parent / "lessons" / "zz_lesson05_views.ipynb")
+    errors = _run_lesson(page, base, "zz_lesson05_views.ipynb", ".mh-network-signed input", charts=1)
+    title = "Who the documents name, and in which role"
+    page.locator(".mh-network-summary").scroll_into_view_if_needed()
+    assert_text_fits(page, title, when="with every role shown")
+    page.locator(".js-plotly-plot").first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(shots / "lesson05_network.png"))
+    names = ["initiated", "signed", "issued", "carried out", "resisted", "leader", "inner circle", "central apparatus",
+             "regional officials", "executors", "others", "document"]
+    carried = names.index("carried out")
+    assert len(_figure(page, title)["data"][carried]["x"]) > 0
+
+    # the keyboard alone: Tab to the 'carried out' box, Space; its lines go, the text alternative follows
+    box = page.locator(".mh-network-carried_out input")
+    box.scroll_into_view_if_needed()
+    _tab_to(page, page.locator(".mh-network-issued input"), ".mh-network-carried_out input")
+    assert_focus_visible(page, "the 'carried out' checkbox")
+    page.keyboard.press("Space")
+    _wait_for(page, lambda: not _figure(page, title)["data"][carried]["x"], "the 'carried out' lines to go")
+    assert "carried out" not in page.locator(".mh-network-summary").inner_text()
+    assert_text_fits(page, title, when="without 'carried out'")
+    assert page.locator(".mh-network-resisted input").is_disabled()
+    # only the signatures: a shorter chart, and still no text on text
+    for role in ("initiated", "issued"):
+        page.locator(f".mh-network-{role} input").uncheck()
+    _wait_for(page, lambda: not _figure(page, title)["data"][names.index("issued")]["x"], "only the signatures")
+    assert_text_fits(page, title, when="with the signatures only")
+    page.locator(".js-plotly-plot").first.screenshot(path=str(shots / "lesson05_network_signed.png"))
+    page.locator(".mh-network-regime select").select_option("USSR")
+
+    # the ledger: a choice moves the count; Save hands the dict to the callable
+    did = page.locator(".mh-ledger-0-0-did select")
+    did.scroll_into_view_if_needed()
+    assert did.get_attribute("aria-label") == "The decree of 14 December 1932, leader: what the documents show they did"
+    did.select_option("signed")
+    page.locator(".mh-ledger-0-0-moral select").select_option("heavy")
+    _wait_for(page, lambda: "2 of 60 choices made" in page.locator(".mh-ledger-progress").inner_text(), "the count of choices")
+    page.get_by_role("button", name="Save my ledger").click()
+    _wait_for(page, lambda: "Saved (2 of 60" in page.locator(".mh-ledger-status").inner_text(), "the ledger to be saved")
+    page.locator(".mh-ledger").first.screenshot(path=str(shots / "lesson05_ledger.png"))
+    assert_accessible(page, "05 views")
+    assert errors == 0, "the views wrote to stderr"

@@ -143,3 +143,39 @@ def exports(table: pd.DataFrame, label=None, cite=str) -> str:
         else:
             out.append(f"{label(period, kind)}: {values[0]}")
     return "Bar chart of grain exports. " + "; ".join(out) + "."
+
+
+def _level_count(level: str, n: int) -> str:
+    if level in ("inner circle", "central apparatus"):
+        return f"{n} in the {level}"
+    if level == "leader":
+        return "the leader" if n == 1 else f"{n} leaders"
+    if n == 1:
+        return {"regional officials": "1 regional official", "executors": "1 executor", "others": "1 other"}.get(level, f"1 {level}")
+    return f"{n} {level}"
+
+
+def network(summary: pd.DataFrame, documents: int, links: int, roles: list[str], regime: str = "all regimes",
+            top: int = 3) -> str:
+    """Lesson 05's network of actors and documents: ``summary`` is manyhands.network.actor_summary of what is shown,
+    ``links`` the number of (actor, document) pairs, ``roles`` the roles shown, ``regime`` the regime chosen."""
+    from ..network import LEVELS, ROLES
+
+    shown = _list(list(roles)) if roles else "none"
+    where = "" if regime in (None, "all regimes") else f" ({regime})"
+    if summary.empty:
+        return f"Network{where}: no document shows anyone in the roles chosen (roles shown: {shown})."
+    text = (f"Network{where} of {documents} document{'s' * (documents != 1)} and {len(summary)} people and bodies, "
+            f"joined by {links} link{'s' * (links != 1)} (an actor named in a document); roles shown: {shown}. ")
+    most = []
+    for row in summary.head(top).to_dict("records"):
+        counts = [f"{role} {row[role]}" for role in ROLES if row.get(role)]
+        n = row["documents"]
+        most.append(f"{row['actor']} ({row['actor_level']}), in {n} document{'s' * (n != 1)}: {', '.join(counts)}")
+    text += "Most connected: " + "; ".join(most) + ". "
+    per_level = summary["actor_level"].value_counts()
+    text += "By level: " + _list([_level_count(lvl, int(per_level[lvl])) for lvl in LEVELS if lvl in per_level]) + "."
+    none = [role for role in roles if role in ROLES and not summary[role].sum()]
+    if none:
+        text += f" No document shows anyone as {_list(none).replace(' and ', ' or ')}."
+    return text
