@@ -139,6 +139,24 @@ def _stepped_out_share() -> tuple:
     return (12 / float(f.loc["rpb101_men", "persons_low"]),)
 
 
+def _role_count(actor: str, role: str) -> int:
+    r = data.load("decision_roles")
+    return int(((r["actor"] == actor) & (r["role"] == role)).sum())
+
+
+def _documents_of(*actors: str) -> tuple:
+    from . import network
+
+    summary = network.actor_summary(data.load("decision_roles")).set_index("actor")
+    return tuple(int(summary.loc[a, "documents"]) for a in actors)
+
+
+def _claim_types_of_a() -> tuple:
+    s = data.load("comment_sentences")
+    a = s[s["comment"] == "A"]
+    return int((a["key_type"] == "normative").sum()), int((a["key_type"] == "interpretive").sum())
+
+
 _P3_CALLS = ((10,), (20,), (30,))
 _P2_CALLS = ((89.8, 68.4), (120.0, 80.0), (50.0, 50.0))
 
@@ -420,6 +438,47 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         praise=lambda k: f"Stalin signed {k[0]:.0%} of the checked Soviet documents, Hitler {k[1]:.0%} of the checked "
                          "Nazi ones. A selection, not a sample: what kind of paper did each leader leave?",
         tolerance=0.005,
+    ),
+    "05.2": Checkpoint(
+        blanks=("guilt_kinds",),
+        key=lambda: ({"a": "criminal", "b": "political", "c": "moral", "d": "metaphysical"},),
+        turn="replace None with a dict that gives, for each statement a to d, one of \"criminal\", \"political\", "
+             "\"moral\" or \"metaphysical\".",
+        hint="ask who judges each: a court, the victor, your own conscience, or none on earth.",
+        praise=lambda k: "the court, the victor, the conscience, and no tribunal on earth: four questions, not one. "
+                         "Which of them can evidence settle?",
+        kinds=(dict,),
+    ),
+    "05.3": Checkpoint(
+        blanks=("stalin_initiated", "hitler_initiated"),
+        key=lambda: (_role_count("Stalin", "initiated"), _role_count("Hitler", "initiated")),
+        turn="replace each None with a whole number: the rows of `roles` in which Stalin, and then Hitler, initiated "
+             "a document.",
+        hint="combine two conditions with &: (roles[\"actor\"] == \"Stalin\") & (roles[\"role\"] == \"initiated\"), "
+             "then count the Trues with .sum().",
+        praise=lambda k: f"Stalin initiated {k[0]} of the documents, Hitler {k[1]}: in tables of 15 and 10 documents "
+                         "the course chose. Initiating is a different hand from signing.",
+        kinds=(numbers.Integral,),
+    ),
+    "05.4": Checkpoint(
+        blanks=("stalin_documents", "hitler_documents"),
+        key=lambda: _documents_of("Stalin", "Hitler"),
+        turn="replace each None with a whole number from the column `documents` of the table `summary`.",
+        hint="find each leader's row by name: summary.set_index(\"actor\").loc[\"Stalin\", \"documents\"].",
+        praise=lambda k: f"Stalin appears in {k[0]} documents, Hitler in {k[1]}. Who stands next to each of them in "
+                         "the network, and in which roles?",
+        kinds=(numbers.Integral,),
+    ),
+    "05.5": Checkpoint(
+        blanks=("normative_a", "interpretive_a"),
+        key=_claim_types_of_a,
+        turn="replace each None with a whole number: comment A's sentences that lesson 00's key calls normative, and "
+             "those it calls interpretive.",
+        hint="keep comment A's rows (sentences[\"comment\"] == \"A\"), then count those whose key_type is "
+             "\"normative\", and those whose key_type is \"interpretive\".",
+        praise=lambda k: f"{k[0]} normative and {k[1]} interpretive sentences: most of comment A is argument and "
+                         "judgement, which evidence can inform but not settle alone.",
+        kinds=(numbers.Integral,),
     ),
 }
 

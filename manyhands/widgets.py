@@ -16,11 +16,11 @@ from .views.lesson01 import ChainOfCommand, MembershipChart, apparatus_chart
 from .views.lesson02 import DecisionTimeline, ProcurementCalculator
 from .views.lesson03 import QuotaModel, RepressionChart, lists_chart
 from .views.lesson04 import ComparisonGrid, RadicalisationModel
-from .views.lesson05 import Ledger, NetworkView
+from .views.lesson05 import EarlierPosition, Ledger, NetworkView
 from .views.records import RecordsPanel
 from .views.table import table
 
-__all__ = ["ChainOfCommand", "ClaimSorter", "ComparisonGrid", "DebateMap", "DecisionTimeline", "DescribedFigure", "Ledger",
+__all__ = ["ChainOfCommand", "ClaimSorter", "ComparisonGrid", "DebateMap", "DecisionTimeline", "DescribedFigure", "EarlierPosition", "Ledger",
            "MembershipChart", "NetworkView", "ProcurementCalculator", "QuotaModel", "RadicalisationModel", "RecordsPanel",
            "RepressionChart", "StanceScale", "apparatus_chart", "describe", "described",
            "lists_chart", "table"]

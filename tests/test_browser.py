@@ -697,31 +697,20 @@ def test_lesson_04_checkpoint_and_exercise_04_answered_wrong_first(lab, page, sh
     _wait_for(page, lambda: "Question 2: well done." in _cell_output(page, j), "well done for the right answer")
 
 
-LESSON05_VIEWS = [
-    "from manyhands import data, network, widgets\n"
-    "roles = data.load('decision_roles')\n"
-    "view = widgets.NetworkView(roles, source=data.source_line('decision_roles'), documents=data.load('famine_decisions'))\n"
-    "view",
-    "saved = []\n"
-    "ledger = widgets.Ledger([('d04', 'The decree of 14 December 1932'), ('d08', 'The directive of 22 January 1933')],\n"
-    "                        network.LEVELS, save=saved.append)\n"
-    "ledger",
-]
-
-
-def test_lesson_05_views_respond_in_jupyterlab(lab, page, shots):
-    """Lesson 05's network and ledger, in a scratch notebook beside the lessons (the lesson itself comes later)."""
-    import nbformat
-
+def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, shots):
+    """Lesson 05 as a learner meets it: where they stood in lesson 00, the network filtered by keyboard and by
+    regime, the ledger filled in and saved to the records file."""
     base, home = lab
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in LESSON05_VIEWS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, home.parent / "lessons" / "zz_lesson05_views.ipynb")
-    errors = _run_lesson(page, base, "zz_lesson05_views.ipynb", ".mh-network-signed input", charts=1)
+    errors = _run_lesson(page, base, "05_the_verdict.ipynb", ".mh-network-signed input", charts=2)
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 4, "four 'Your turn' messages")
+    page.locator(".mh-earlier-position").scroll_into_view_if_needed()
+    _wait_for(page, lambda: any(words in page.locator(".mh-earlier-position").inner_text() for words in
+                                ("In lesson 00 you stood at", "No position from lesson 00 was found")),
+              "where the learner stood in lesson 00, or that it is missing")
     title = "Who the documents name, and in which role"
     page.locator(".mh-network-summary").scroll_into_view_if_needed()
-    assert_text_fits(page, title, when="with every role shown")
-    page.locator(".js-plotly-plot").first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    assert_text_fits(page, when="after running lesson 05")
+    page.locator(".js-plotly-plot").nth(1).evaluate("el => el.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / "lesson05_network.png"))
     names = ["initiated", "signed", "issued", "carried out", "resisted", "leader", "inner circle", "central apparatus",
              "regional officials", "executors", "others", "document"]
@@ -743,18 +732,25 @@ def test_lesson_05_views_respond_in_jupyterlab(lab, page, shots):
         page.locator(f".mh-network-{role} input").uncheck()
     _wait_for(page, lambda: not _figure(page, title)["data"][names.index("issued")]["x"], "only the signatures")
     assert_text_fits(page, title, when="with the signatures only")
-    page.locator(".js-plotly-plot").first.screenshot(path=str(shots / "lesson05_network_signed.png"))
-    page.locator(".mh-network-regime select").select_option("USSR")
+    page.locator(".js-plotly-plot").nth(1).screenshot(path=str(shots / "lesson05_network_signed.png"))
+    # one regime: the Nazi documents only, and Hitler the only leader on the chart
+    page.locator(".mh-network-regime select").select_option("Nazi Germany")
+    _wait_for(page, lambda: len(_figure(page, title)["data"][names.index("leader")]["x"]) == 1, "one leader, Hitler")
+    assert_text_fits(page, title, when="with the Nazi documents only")
 
-    # the ledger: a choice moves the count; Save hands the dict to the callable
+    # the ledger: a choice moves the count; Save keeps it in the records file
     did = page.locator(".mh-ledger-0-0-did select")
     did.scroll_into_view_if_needed()
-    assert did.get_attribute("aria-label") == "The decree of 14 December 1932, leader: what the documents show they did"
+    assert did.get_attribute("aria-label") == ("The decree of 14 December 1932 (lesson 02), leader: what the documents "
+                                               "show they did")
     did.select_option("signed")
     page.locator(".mh-ledger-0-0-moral select").select_option("heavy")
-    _wait_for(page, lambda: "2 of 60 choices made" in page.locator(".mh-ledger-progress").inner_text(), "the count of choices")
+    _wait_for(page, lambda: "2 of 120 choices made" in page.locator(".mh-ledger-progress").inner_text(), "the count of choices")
     page.get_by_role("button", name="Save my ledger").click()
-    _wait_for(page, lambda: "Saved (2 of 60" in page.locator(".mh-ledger-status").inner_text(), "the ledger to be saved")
+    _wait_for(page, lambda: "Saved (2 of 120" in page.locator(".mh-ledger-status").inner_text(), "the ledger to be saved")
+    records = home / "manyhands_records.json"
+    saved = json.loads(records.read_text())["records"]["05.ledger"]
+    assert saved["cases"]["d04"]["actors"]["leader"]["did"] == "signed"
     page.locator(".mh-ledger").first.screenshot(path=str(shots / "lesson05_ledger.png"))
-    assert_accessible(page, "05 views")
-    assert errors == 0, "the views wrote to stderr"
+    assert_accessible(page, "05")
+    assert errors == 0, "the lesson wrote to stderr while running"

@@ -215,3 +215,30 @@ def test_ledger_model_rejects_bad_cases_and_actors():
                                      CASES, ["Stalin"])
     assert ledger.answered(value) == (0, 10)
     assert any("not one of Jaspers's four" in p for p in problems) and any("3 (moral guilt" in p for p in problems)
+
+
+# ---- where the learner stood in lesson 00 ---------------------------------------------------------------------------
+
+def test_earlier_position_missing_found_restored_and_corrupt(tmp_path, monkeypatch):
+    from manyhands import records, stance
+
+    monkeypatch.setenv("MANYHANDS_HOME", str(tmp_path))
+    monkeypatch.setattr(stance, "_import_legacy", lambda _path: "", raising=False)
+    view = widgets.EarlierPosition("00")
+    assert "No position from lesson 00 was found" in view.message.value and view.position() is None
+    assert "upload your downloaded copy" in view.message.value
+    stance.save_stance("00", 3)
+    view.refresh()
+    assert "you stood at <b>3</b>" in view.message.value and view.position() == 3
+    # a learner who uploads a copy from another session: the message follows the file without a re-run
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.setenv("MANYHANDS_HOME", str(other))
+    view.refresh()
+    assert view.position() is None
+    stance.save_stance("00", 8)  # a put in this records file notifies the view
+    assert "you stood at <b>8</b>" in view.message.value
+    # a damaged file is set aside, never a traceback
+    records.records_path().write_text("{ not json", encoding="utf-8")
+    view.refresh()
+    assert "No position from lesson 00 was found" in view.message.value
