@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from .a11y import view as _view
 
-__all__ = ["DescribedFigure", "described"]
+__all__ = ["DescribedFigure", "ModelView", "described"]
 
 
 def _description() -> w.HTML:
@@ -50,6 +50,38 @@ class _Displayable:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.view._repr_mimebundle_(**kwargs)
+
+
+class ModelView(_Displayable):
+    """Sliders for a thought-experiment model: ``controls`` run it, ``figure`` shows the run, ``summary`` and
+    ``description`` say what it came to.  A subclass builds its controls and figure, then calls ``_finish(css)``, and
+    gives ``_simulate(params)`` (may raise ``error``), ``_draw(run)`` (the figure, and the summary's HTML) and
+    ``words(run)`` (the chart in words; ``run`` is None when the model refused the settings)."""
+
+    error: type[Exception] = ValueError
+
+    def _finish(self, css: str) -> None:
+        self.summary = w.HTML()
+        self.summary.add_class(f"{css}-summary")
+        self.description = _description()
+        self.view = _view([*self.controls.values(), self.figure, self.description, self.summary])
+        self.run = None
+        self._on_change()
+
+    def params(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def _on_change(self, _change=None):
+        try:
+            run = self._simulate(self.params())
+        except self.error as exc:
+            self.run = None
+            self.summary.value = f"<b>Cannot run the model:</b> {html.escape(str(exc))}"
+            self.description.value = _p(self.words(None))
+            return
+        self.run = run
+        self.summary.value = self._draw(run)
+        self.description.value = _p(self.words(run))
 
 
 class DescribedFigure(go.FigureWidget):

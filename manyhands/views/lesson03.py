@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as w
 import pandas as pd
 
 from .. import charts
 from .a11y import view as _view
-from .base import DescribedFigure, _description, _Displayable, _p, _wire
+from .base import DescribedFigure, ModelView, _description, _Displayable, _p, _wire
 
 
 # ---- the charts in words ------------------------------------------------------------------------
@@ -80,7 +79,7 @@ class RepressionChart(_Displayable):
         self.description.value = _p(repression_words(self.table, chosen))
 
 
-class QuotaModel(_Displayable):
+class QuotaModel(ModelView):
     """Sliders for manyhands.terror: how limits escalate through requests from below (a thought experiment)."""
 
     def __init__(self, first_limits=(1000.0, 1000.0, 1000.0, 1000.0, 1000.0), reference: float | None = None,
@@ -88,6 +87,7 @@ class QuotaModel(_Displayable):
         from .. import terror
 
         self._terror = terror
+        self.error = terror.QuotaError
         self.first_limits = list(first_limits)
         slider = dict(style={"description_width": "230px"}, layout=w.Layout(width="560px"), continuous_update=True)
         self.controls = {
@@ -110,35 +110,23 @@ class QuotaModel(_Displayable):
                                     line=dict(color=charts.PALETTE[6], dash="dot"))
         self.figure.update_yaxes(rangemode="tozero")
         charts.fit(self.figure)
-        self.summary = w.HTML()
-        self.summary.add_class("mh-quota-summary")
-        self.description = _description()
-        self.view = _view([*self.controls.values(), self.figure, self.description, self.summary])
-        self.run = None
-        self._on_change()
+        self._finish("mh-quota")
 
-    def params(self) -> dict:
-        return {k: c.value for k, c in self.controls.items()}
+    words = staticmethod(quota_words)
 
-    def _on_change(self, _change=None):
-        try:
-            run = self._terror.simulate(first_limits=self.first_limits, **self.params())
-        except self._terror.QuotaError as exc:
-            self.run = None
-            self.summary.value = f"<b>Cannot run the model:</b> {html.escape(str(exc))}"
-            self.description.value = _p(quota_words(None))
-            return
-        self.run = run
+    def _simulate(self, params: dict):
+        return self._terror.simulate(first_limits=self.first_limits, **params)
+
+    def _draw(self, run) -> str:
         ratio = (run.total / run.total.iloc[0]).tolist()
         rounds = list(range(len(ratio)))
         with self.figure.batch_update():
             self.figure.data[0].x, self.figure.data[0].y = rounds, ratio
             if self.reference:
                 self.figure.data[1].x, self.figure.data[1].y = [0, rounds[-1]], [self.reference, self.reference]
-        self.description.value = _p(quota_words(run))
-        self.summary.value = (f"After {rounds[-1]} rounds the limits stand at <b>{run.growth:.2f}</b> times the first ones."
-                              + (f" The dotted line marks {self.reference:.1f}, the historical ratio given in the text."
-                                 if self.reference else ""))
+        return (f"After {rounds[-1]} rounds the limits stand at <b>{run.growth:.2f}</b> times the first ones."
+                + (f" The dotted line marks {self.reference:.1f}, the historical ratio given in the text."
+                   if self.reference else ""))
 
 
 def lists_chart(lists: pd.DataFrame, source: str) -> DescribedFigure:

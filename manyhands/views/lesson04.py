@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import charts
 from .a11y import view as _view
-from .base import _description, _Displayable, _p, _wire
+from .base import ModelView, _description, _Displayable, _p, _wire
 
 RATINGS = {None: "not yet rated", 0: "not shown", 1: "weakly", 2: "partly", 3: "strongly"}
 RATING_OPTIONS = [("—", None), ("not shown", 0), ("weakly", 1), ("partly", 2), ("strongly", 3)]
@@ -43,7 +43,7 @@ def grid_words(ratings: dict, dimensions: pd.DataFrame, regimes: list[str]) -> s
 
 # ---- views --------------------------------------------------------------------------------------
 
-class RadicalisationModel(_Displayable):
+class RadicalisationModel(ModelView):
     """Sliders for manyhands.radicalisation: agencies that compete to anticipate a leader (a thought experiment)."""
 
     AGENCIES = 4
@@ -52,6 +52,7 @@ class RadicalisationModel(_Displayable):
         from .. import radicalisation
 
         self._model = radicalisation
+        self.error = radicalisation.RadicalisationError
         self.fixed = dict(agencies=self.AGENCIES, spread=spread, seed=seed, signal=1.0)
         slider = dict(style={"description_width": "250px"}, layout=w.Layout(width="580px"), continuous_update=True)
         self.controls = {
@@ -74,37 +75,24 @@ class RadicalisationModel(_Displayable):
         self.figure.add_scatter(name="what the leader asked", mode="lines", line=dict(color=charts.PALETTE[6], dash="dot"))
         self.figure.update_yaxes(rangemode="tozero")
         charts.fit(self.figure)
-        self.summary = w.HTML()
-        self.summary.add_class("mh-radical-summary")
-        self.description = _description()
-        self.view = _view([*self.controls.values(), self.figure, self.description, self.summary])
-        self.run = None
-        self._on_change()
+        self._finish("mh-radical")
 
-    def params(self) -> dict:
-        return {k: c.value for k, c in self.controls.items()}
+    words = staticmethod(radicalisation_words)
 
-    def _on_change(self, _change=None):
-        try:
-            run = self._model.simulate(**self.fixed, **self.params())
-        except self._model.RadicalisationError as exc:
-            self.run = None
-            self.summary.value = f"<b>Cannot run the model:</b> {html.escape(str(exc))}"
-            self.description.value = _p(radicalisation_words(None))
-            return
-        self.run = run
+    def _simulate(self, params: dict):
+        return self._model.simulate(**self.fixed, **params)
+
+    def _draw(self, run) -> str:
         rounds = list(run.levels.index)
         with self.figure.batch_update():
             for i, column in enumerate(run.levels.columns):
                 self.figure.data[i].x, self.figure.data[i].y = rounds, run.levels[column].tolist()
             self.figure.data[-1].x, self.figure.data[-1].y = [0, rounds[-1]], [1.0, 1.0]
-        self.description.value = _p(radicalisation_words(run))
         first = run.first_round_beyond(2.0)
-        self.summary.value = (
-            f"After {rounds[-1]} rounds the most radical agency stands at <b>{run.escalation:.2f}</b> times what the "
-            f"leader asked for, the most cautious at {run.levels.iloc[-1].min():.2f}. "
-            + (f"Some agency went beyond <b>twice</b> the leader's level in round {first}, without any new order."
-               if first is not None else "No agency went beyond twice the leader's level."))
+        return (f"After {rounds[-1]} rounds the most radical agency stands at <b>{run.escalation:.2f}</b> times what "
+                f"the leader asked for, the most cautious at {run.levels.iloc[-1].min():.2f}. "
+                + (f"Some agency went beyond <b>twice</b> the leader's level in round {first}, without any new order."
+                   if first is not None else "No agency went beyond twice the leader's level."))
 
 
 class ComparisonGrid(_Displayable):
