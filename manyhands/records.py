@@ -194,7 +194,12 @@ def _load(path: Path) -> tuple[dict, str]:
 
 def get(key: str, default=None):
     """The record saved under ``key`` (a copy), or ``default`` when there is none. Never raises."""
-    return get_from(records_path(), key, default)
+    try:
+        path = records_path()
+    except OSError as exc:  # the current folder was deleted under the kernel, say
+        _say(f"Your records file could not be found ({exc.strerror or exc}).")
+        return default
+    return get_from(path, key, default)
 
 
 def get_from(path: Path, key: str, default=None):
@@ -368,6 +373,8 @@ def restore_to(path: Path, content: bytes, replace: bool = False) -> str:
                 result, notes = theirs, [_describe_key(k, v) + " restored" for k, v in theirs["records"].items()]
             else:
                 result, notes = _merge(mine, theirs)
+                if result["records"] == mine["records"]:
+                    return _say("The uploaded file holds nothing that is not here already." + nothing)
             result["saved_at"] = _now()
             _write(path, result)
     except OSError as exc:

@@ -89,6 +89,15 @@ def test_a_second_corrupt_file_does_not_overwrite_the_first(home):
     assert (home / "manyhands_records.json.corrupt-2").read_bytes() == b"second"
 
 
+def test_get_never_raises_even_without_a_current_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("MANYHANDS_HOME")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert records.get("stance", "default") == "default" and "could not be found" in records.last_message()
+
+
 def test_get_returns_a_copy(home):
     records.put("04.grid", {"rows": [1, 2]})
     got = records.get("04.grid")
@@ -159,7 +168,10 @@ def test_restore_merges_positions_and_keeps_newer_records(home):
     assert records.get("stance") == [POSITION, later]  # united, no duplicate
     assert records.get("04.grid") == {"mine": "newer"} and "kept as it is here" in message
     assert records.get("05.ledger") == {"l": 1}
-    assert records.restore(upload).count("0 saved positions added") == 1  # uploading twice adds nothing
+    before = (home / "manyhands_records.json").read_bytes()
+    again = records.restore(upload)  # uploading twice adds nothing, and says so
+    assert "nothing that is not here already" in again and again.endswith("Nothing was changed.")
+    assert (home / "manyhands_records.json").read_bytes() == before
 
 
 def test_restore_can_replace(home):
