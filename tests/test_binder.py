@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -197,3 +198,165 @@ def test_readme_binder_badge_and_launch_url_follow_citation_cff():
     printed = subprocess.run(["make", "-s", "binder-link"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.splitlines() == [badge, url]
+
+
+# ---------------------------------------------------------------- (b) JupyterLab as Binder starts it
+
+LEARNER_UID = 65534  # nobody: the machine runs the tests as root, Binder runs the server as jovyan (1000)
+BASE_URL = "/user/learner/"
+
+
+def _hidden_ancestor(path: Path) -> Path | None:
+    """The highest folder above ``path`` that a user other than its owner cannot enter (e.g. /root), if any."""
+    for parent in reversed(path.parents):
+        if parent != Path("/") and not parent.stat().st_mode & 0o001:
+            return parent
+    return None
+
+
+def as_learner(argv: list[str], stash: Path) -> list[str]:
+    """``argv`` run as an unprivileged user. When the tests run as root, the interpreter or the repository
+    may lie under a folder only root can enter (pyenv's Python under /root): in a mount namespace of its
+    own, a tmpfs hides that folder and the paths the server needs are bound back at their places (through
+    ``stash``, a folder of root's outside them)."""
+    if os.geteuid() != 0:
+        return argv
+    needed = sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), ROOT})
+    needed = [p for p in needed if not any(q in p.parents for q in needed)]
+    hidden = {}
+    for path in needed:
+        ancestor = _hidden_ancestor(path)
+        if ancestor:
+            hidden.setdefault(ancestor, []).append(path)
+    script = []
+    for i, (ancestor, paths) in enumerate(hidden.items()):
+        spots = [stash / f"bind-{i}-{j}" for j in range(len(paths))]
+        for path, spot in zip(paths, spots):
+            spot.mkdir(parents=True, exist_ok=True)
+            script.append(f"mount --bind '{path}' '{spot}'")
+        script.append(f"mount -t tmpfs -o mode=0755,size=1m tmpfs '{ancestor}'")
+        for path, spot in zip(paths, spots):
+            script += [f"mkdir -p '{path}'", f"mount --move '{spot}' '{path}'"]
+    setpriv = ["setpriv", f"--reuid={LEARNER_UID}", f"--regid={LEARNER_UID}", "--clear-groups", "--"]
+    if not script:
+        return setpriv + argv
+    return ["unshare", "--mount", "--", "sh", "-c", " && ".join(script) + ' && exec "$@"', "sh", *setpriv, *argv]
+
+
+@pytest.fixture(scope="module")
+def binder_lab():
+    """JupyterLab as BinderHub starts it: the repository is the learner's home, owned by the learner, postBuild's
+    configuration step has run as the learner, the server runs as the learner under a base URL."""
+    import test_browser as tb
+
+    if not Path(tb.CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run the README's test command (`make test`)")
+    # not under pytest's temporary folder, which only root may enter
+    work = Path(tempfile.mkdtemp(prefix="manyhands-binder-"))
+    stash = Path(tempfile.mkdtemp(prefix="manyhands-binder-stash-"))
+    work.chmod(0o755)
+    (work / "home").mkdir()
+    home = copy_tracked(work / "home")
+    learner = os.geteuid() != 0
+    env = _jupyter_env(home)
+    if not learner:
+        probe = subprocess.run(as_learner([sys.executable, "-c", "import os, jupyterlab, manyhands; print(os.getuid())"],
+                                          stash), env=env, capture_output=True, text=True, timeout=60)
+        learner = probe.returncode == 0 and probe.stdout.strip() == str(LEARNER_UID)
+        if learner:
+            subprocess.run(["chown", "-R", f"{LEARNER_UID}:{LEARNER_UID}", str(home)], check=True)
+        else:  # no mount namespace here: say so, and still test the base URL
+            print(f"cannot run JupyterLab as an unprivileged user here ({probe.stderr.strip()[-300:]}); running as root")
+    wrap = (lambda argv: as_learner(argv, stash)) if learner else (lambda argv: argv)
+    post = subprocess.run(wrap([str(home / "postBuild"), "--config-only"]), env=env, cwd=home, capture_output=True,
+                          text=True, timeout=120)
+    assert post.returncode == 0, post.stderr
+    port = tb._free_port()
+    log = open(work / "lab.log", "w")
+    proc = subprocess.Popen(
+        wrap([sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+              f"--ServerApp.base_url={BASE_URL}", f"--ServerApp.token={tb.TOKEN}", f"--ServerApp.root_dir={home}",
+              "--LabApp.expose_app_in_browser=True", *([] if learner else ["--allow-root"])]),
+        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}{BASE_URL.rstrip('/')}"
+    try:
+        tb.wait_until_serving(proc, base, work / "lab.log")
+        yield base, home, proc, learner
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        print((work / "lab.log").read_text()[-3000:])
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(stash, ignore_errors=True)
+
+
+def _owner(pid: int) -> int:
+    return Path(f"/proc/{pid}").stat().st_uid
+
+
+@pytest.mark.browser
+def test_lesson_00_runs_to_the_end_on_a_binder_like_server(binder_lab, output_dir):
+    import test_browser as tb
+    from playwright.sync_api import sync_playwright
+
+    base, home, proc, learner = binder_lab
+    if learner:
+        assert _owner(proc.pid) == LEARNER_UID, "the server is not running as the learner"
+    # the README's launch URL opens exactly this urlpath, which Binder serves under the user's base URL
+    readme = (ROOT / "README.md").read_text()
+    assert f"?urlpath={URLPATH})" in readme
+    folder, notebook = re.fullmatch(r"lab/tree/(.+)/([^/]+)", URLPATH).groups()
+    for hidden in ("formgrader", "courses", "assignments"):  # the instructor's server extensions are off
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(f"{base}/{hidden}?token={tb.TOKEN}", timeout=10)
+        assert error.value.code == 404, hidden
+    shots = output_dir / "browser"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = tb.launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("dialog", lambda d: d.accept())  # "leave the page?" when going from the lesson to the exercise
+        tb._open_and_run(page, base, notebook, folder=folder)
+        assert page.url.startswith(f"{base}/{URLPATH}")
+        # Run All reaches the last code cell (a cell that raises stops it), with no error and nothing on stderr
+        page.wait_for_function("""() => { const panel = window.jupyterapp.shell.currentWidget;
+            const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+            const errored = cells.some(c => c.model.outputs && Array.from({length: c.model.outputs.length},
+                                                (_, i) => c.model.outputs.get(i).type).includes('error'));
+            return errored || (cells.every(c => c.model.executionCount !== null)
+                               && panel.sessionContext.session.kernel.status === 'idle'); }""", timeout=180_000)
+        state = page.evaluate("""() => { const cells = window.jupyterapp.shell.currentWidget.content.widgets
+                .filter(c => c.model.type === 'code');
+            return {cells: cells.length, run: cells.filter(c => c.model.executionCount !== null).length,
+                    errors: cells.flatMap(c => Array.from({length: c.model.outputs.length}, (_, i) => c.model.outputs.get(i))
+                                 .filter(o => o.type === 'error').map(o => o.toJSON().ename + ': ' + o.toJSON().evalue))}; }""")
+        assert not state["errors"], f"lesson 00 raised on the Binder-like server: {state['errors']}"
+        assert state["run"] == state["cells"], state
+        page.wait_for_selector(".mh-claim-toggle", timeout=60_000)
+        tb._wait_for(page, lambda: len(page.evaluate(tb.JS_FIGURES)) >= 3, "three plotly charts")
+        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+        assert stderr == 0, "lesson 00 wrote to stderr on the Binder-like server"
+        page.screenshot(path=str(shots / "binder_lesson00.png"))
+
+        # item 5: no Nbgrader menu nor instructor commands; an exercise keeps its Validate button
+        menus = page.evaluate("() => Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel')).map(e => e.textContent)")
+        assert "File" in menus and "Nbgrader" not in menus, menus
+        for command in ("nbgrader:open-formgrader", "nbgrader:open-create-assignment", "nbgrader:open-course-list",
+                        "nbgrader:open-assignment-list"):
+            assert not page.evaluate("(c) => window.jupyterapp.commands.hasCommand(c)", command), command
+        tb._open_and_run(page, base, "ex00.ipynb", folder="exercises/ex00", run=False)
+        validate = page.get_by_role("button", name="Validate")
+        validate.wait_for(timeout=30_000)
+        validate.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=120_000)
+        # the blank release fails its checks: nbgrader's server extension ran them under the base URL
+        tb._wait_for(page, lambda: "Validation Results" in dialog.inner_text() and "failed" in dialog.inner_text(),
+                     "nbgrader's validation result", timeout=120)
+        page.screenshot(path=str(shots / "binder_ex00_validate.png"))
+        browser.close()
+    if learner:  # the learner's files were written as the learner, in the learner's home
+        assert all(p.stat().st_uid == LEARNER_UID for p in (home / ".jupyter").rglob("*"))
