@@ -340,6 +340,12 @@ def test_lesson_00_runs_to_the_end_on_a_binder_like_server(binder_lab, output_di
         stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
         assert stderr == 0, "lesson 00 wrote to stderr on the Binder-like server"
         page.screenshot(path=str(shots / "binder_lesson00.png"))
+        import psutil  # a figure for the notes, not a check: peak resident memory of server and kernel
+
+        tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        print("peak memory after lesson 00 in the browser: " + ", ".join(
+            f"{p.name()} {int(Path(f'/proc/{p.pid}/status').read_text().split('VmHWM:')[1].split()[0]) / 1024:.0f} MB"
+            for p in tree))
 
         # item 5: no Nbgrader menu nor instructor commands; an exercise keeps its Validate button
         menus = page.evaluate("() => Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel')).map(e => e.textContent)")
