@@ -12,7 +12,7 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup setup-dev system browser lab test exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
+.PHONY: setup setup-dev system browser lab test binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
@@ -21,6 +21,7 @@ help:
 	@echo "make release|collect|autograde|feedback|return A=ex00 EXCHANGE=dir, make export   the instructor's round trip"
 	@echo "make formgrader EXCHANGE=dir   nbgrader's Formgrader (hand grading) on http://127.0.0.1:$(PORT)/formgrader"
 	@echo "make bench      print the benchmark figures"
+	@echo "make binder-link  print the README's Binder badge and launch URL (from repository-code in CITATION.cff)"
 
 setup: $(VENV)/.installed
 
@@ -140,6 +141,16 @@ formgrader: setup
 	cd $(COURSE) && JUPYTER_CONFIG_PATH=$(abspath $(VENV))/formgrader-config $(BIN)/jupyter lab --ip=127.0.0.1 \
 	  --port=$(PORT) --no-browser --ServerApp.root_dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
 	  --LabApp.default_url=/formgrader
+
+# Binder: the repository's address is written once, as repository-code in CITATION.cff; this prints the README's
+# badge and launch URL made from it (tests/test_binder.py checks that the README shows exactly these).
+REPO_SLUG := $(shell sed -n 's|^repository-code: *"\{0,1\}https://github.com/\([^"/]*/[^"/]*\)"\{0,1\} *$$|\1|p' CITATION.cff)
+BINDER_URL := https://mybinder.org/v2/gh/$(REPO_SLUG)/HEAD?urlpath=lab/tree/lessons/00_two_comments.ipynb
+
+binder-link:
+	@test -n "$(REPO_SLUG)" || { echo "CITATION.cff has no repository-code https://github.com/OWNER/REPO" >&2; exit 2; }
+	@echo "[![Binder](https://mybinder.org/badge_logo.svg)]($(BINDER_URL))"
+	@echo "$(BINDER_URL)"
 
 bench: setup
 	$(BIN)/python bench/benchmark.py

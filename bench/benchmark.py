@@ -6,13 +6,22 @@
 - seconds for the first code cell of each lesson (imports + validated data load: what "opening" costs);
 - milliseconds for one widget update, model and figure together (median of 50 moves per control);
 - seconds to autograde one submission with nbgrader (a class of 5 identical submissions, divided by 5);
+- peak memory of each lesson run on a JupyterLab server as on Binder (a fresh server per lesson, the cells sent
+  through the server's websocket as the browser sends them): the server's and the kernel's peak resident memory
+  (VmHWM) and the highest sum of the two sampled every 20 ms (Binder's limit applies to that sum: 2 GB at most);
 - size of the virtual environment, and with --install the time to build a fresh one from requirements.txt.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
+import socket
+import threading
+import urllib.request
+import uuid
 import shutil
 import statistics
 import subprocess
@@ -48,6 +57,112 @@ def lesson_times(runs: int) -> None:
         print(f"  {path.name}: {statistics.median(totals):.2f} s to run all cells "
               f"(kernel start included); first code cell {statistics.median(firsts):.2f} s "
               f"(first run, validation not yet remembered: {firsts[0]:.2f} s)")
+
+
+def _peak_kb(pid: int) -> int:
+    """A process's peak resident memory so far (VmHWM), in kB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def _run_on_server(base: str, token: str, notebook: Path) -> list[str]:
+    """Run every code cell of ``notebook`` in a new session of the server at ``base``; return the errors."""
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    http = AsyncHTTPClient()
+    body = json.dumps({"path": str(notebook.relative_to(ROOT)), "type": "notebook", "name": notebook.name,
+                       "kernel": {"name": "python3"}})
+    reply = await http.fetch(HTTPRequest(f"{base}/api/sessions?token={token}", method="POST", body=body))
+    session = json.loads(reply.body)
+    ws = await websocket_connect(f"{base.replace('http', 'ws', 1)}/api/kernels/{session['kernel']['id']}/channels"
+                                 f"?token={token}", max_message_size=1 << 30)
+    errors = []
+    try:
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            msg_id = uuid.uuid4().hex
+            await ws.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "username": "bench", "session": uuid.uuid4().hex,
+                           "msg_type": "execute_request", "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": cell.source, "silent": False, "store_history": True, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True}}))
+            while True:
+                message = await ws.read_message()
+                if message is None:
+                    raise RuntimeError("the server closed the kernel's websocket")
+                if isinstance(message, bytes):  # binary frames carry widget buffers
+                    continue
+                message = json.loads(message)
+                if message.get("parent_header", {}).get("msg_id") == msg_id and message["msg_type"] == "execute_reply":
+                    if message["content"]["status"] != "ok":
+                        errors.append(f"{message['content'].get('ename')}: {message['content'].get('evalue')}")
+                    break
+    finally:
+        ws.close()
+        await http.fetch(HTTPRequest(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE"))
+    return errors
+
+
+def lesson_memory() -> None:
+    import psutil
+
+    print("Peak memory per lesson on a JupyterLab server (fresh server and kernel each; MB):")
+    token = uuid.uuid4().hex
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, JUPYTER_RUNTIME_DIR=tmp, MANYHANDS_HOME=os.path.join(tmp, "manyhands"))
+            server = subprocess.Popen(
+                [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                 f"--ServerApp.token={token}", f"--ServerApp.root_dir={ROOT}", "--ServerApp.base_url=/user/bench/",
+                 *(["--allow-root"] if os.geteuid() == 0 else [])],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            base = f"http://127.0.0.1:{port}/user/bench"
+            try:
+                for _ in range(200):
+                    try:
+                        urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                        break
+                    except OSError:
+                        time.sleep(0.3)
+                idle_mb = psutil.Process(server.pid).memory_info().rss / 2**20
+                peak_total, kernel_peak, done = [0], [0], threading.Event()
+
+                def sample():
+                    process = psutil.Process(server.pid)
+                    while not done.is_set():
+                        try:
+                            tree = [process, *process.children(recursive=True)]
+                            kernels = [p for p in tree[1:] if "ipykernel" in " ".join(p.cmdline())]
+                            if kernels:
+                                kernel_peak[0] = max(kernel_peak[0], _peak_kb(kernels[0].pid))
+                            peak_total[0] = max(peak_total[0], sum(p.memory_info().rss for p in tree))
+                        except (psutil.NoSuchProcess, FileNotFoundError, ProcessLookupError):
+                            pass
+                        time.sleep(0.02)
+
+                sampler = threading.Thread(target=sample)
+                sampler.start()
+                start = time.perf_counter()
+                try:
+                    errors = asyncio.run(_run_on_server(base, token, path))
+                finally:
+                    elapsed = time.perf_counter() - start
+                    server_peak = _peak_kb(server.pid)
+                    done.set()
+                    sampler.join()
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        print(f"  {path.name}: server {server_peak / 1024:.0f} (idle {idle_mb:.0f}), kernel {kernel_peak[0] / 1024:.0f}, "
+              f"highest sum {peak_total[0] / 2**20:.0f}; {elapsed:.1f} s" + (f"; ERRORS: {errors}" if errors else ""))
 
 
 def widget_times(moves: int = 50) -> None:
@@ -177,12 +292,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--install", action="store_true", help="also time a fresh pip install (about a minute)")
+    parser.add_argument("--only", choices=["lessons", "memory", "widgets", "autograde", "env"],
+                        help="print one group of figures only")
     args = parser.parse_args()
     os.environ.setdefault("MANYHANDS_HOME", tempfile.mkdtemp(prefix="manyhands-bench-"))
-    lesson_times(args.runs)
-    widget_times()
-    autograde_time()
-    env_size(args.install)
+    groups = {"lessons": lambda: lesson_times(args.runs), "memory": lesson_memory, "widgets": widget_times,
+              "autograde": autograde_time, "env": lambda: env_size(args.install)}
+    for name, run in groups.items():
+        if args.only in (None, name):
+            run()
 
 
 if __name__ == "__main__":

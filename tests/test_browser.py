@@ -34,6 +34,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(proc, base: str, log: Path, timeout: float = 60) -> None:
+    """Wait until the JupyterLab started as ``proc`` answers at ``base``; fail with its log if it never does."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    pytest.fail("JupyterLab did not start: " + log.read_text()[-2000:])
+
+
+def launch_chromium(playwright):
+    """Debian's chromium with the flags this machine needs (Playwright cannot download its own browser here)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab on a copy of the lessons (autosave must never write outputs into the repository)."""
@@ -59,16 +77,7 @@ def lab(tmp_path_factory):
         cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail("JupyterLab did not start: " + (work / "lab.log").read_text()[-2000:])
+    wait_until_serving(proc, base, work / "lab.log")
     yield base, home
     proc.terminate()
     try:
@@ -82,7 +91,7 @@ def page(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = launch_chromium(p)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield pg
         browser.close()
