@@ -255,6 +255,52 @@ def widget_times(moves: int = 50) -> None:
         samples.append(time.perf_counter() - start)
     print(f"  repression chart, one series choice: {statistics.median(samples) * 1000:.1f} ms")
 
+    radical = widgets.RadicalisationModel()
+    print(f"  radicalisation model, one zeal step (model + figure): "
+          f"{_median_ms(moves, lambda i: setattr(radical.controls['zeal'], 'value', (i % 30) / 100)):.1f} ms")
+
+    grid = data.load("comparison_grid")
+    grid = grid.assign(citation=[data.cite(s) if s else "no source" for s in grid["source_id"].fillna("")])
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MANYHANDS_HOME"], before = tmp, os.environ.get("MANYHANDS_HOME")
+        try:
+            comparison = widgets.ComparisonGrid(grid, record="04.grid")
+            toggle = comparison.rating["USSR"]
+            print(f"  comparison grid, one rating (chart + save to the records file): "
+                  f"{_median_ms(moves, lambda i: setattr(toggle, 'value', i % 4)):.1f} ms")
+            dims = list(comparison.dimensions["dimension_id"])
+            print(f"  comparison grid, one dimension choice (evidence + chart): "
+                  f"{_median_ms(moves, lambda i: setattr(comparison.dimension, 'value', dims[(i + 1) % len(dims)])):.1f} ms")
+        finally:
+            os.environ.pop("MANYHANDS_HOME") if before is None else os.environ.update(MANYHANDS_HOME=before)
+
+    roles = data.load("decision_roles")
+    hands = widgets.NetworkView(roles, source="Source: bench")
+    print(f"  network, one role ticked or unticked (subset + graph + figure + table): "
+          f"{_median_ms(moves, lambda i: setattr(hands.controls['carried_out'], 'value', i % 2 == 1)):.1f} ms")
+    regimes = list(hands.controls["regime"].options)
+    print(f"  network, one regime choice: "
+          f"{_median_ms(moves, lambda i: setattr(hands.controls['regime'], 'value', regimes[(i + 1) % len(regimes)])):.1f} ms")
+
+    from manyhands import network
+
+    start = time.perf_counter()
+    ledger = widgets.Ledger([("d04", "a"), ("lists", "b"), ("n05", "c"), ("jozefow", "d")], network.LEVELS)
+    built = (time.perf_counter() - start) * 1000
+    did = ledger.control("d04", "leader", "did")
+    print(f"  ledger of lesson 05 (4 cases, 120 choices): built in {built:.0f} ms; one choice "
+          f"{_median_ms(moves, lambda i: setattr(did, 'value', ('signed', 'initiated')[i % 2])):.1f} ms")
+
+
+def _median_ms(moves: int, step) -> float:
+    """The median time of ``step(i)`` over ``moves`` calls, in milliseconds."""
+    samples = []
+    for i in range(moves):
+        start = time.perf_counter()
+        step(i)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
 
 def autograde_time(students: int = 5) -> None:
     import harness
