@@ -25,6 +25,7 @@ import html
 import io
 import math
 import numbers
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -381,7 +382,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
     "04.1": Checkpoint(
         blanks=("command_facts",),
         key=lambda: ({"a", "c"},),
-        turn="replace None with the set of letters of the true statements, e.g. {\"a\", \"c\"}.",
+        turn="replace None with the set of letters of the true statements, each in quotes, such as {\"x\", \"y\"}.",
         hint="reread section 1: who signed the commission of 31 July 1941, where Eichmann said it was drafted, what "
              "Himmler said at Posen, and where Göth was tried.",
         praise=lambda k: "Göring signed what the RSHA drafted; Himmler spoke openly to his generals. Even comment B's "
@@ -415,8 +416,8 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         turn="replace None with a share between 0 and 1: the men who stepped out divided by the men in the battalion.",
         hint="divide the number of men who stepped out by the number in the battalion; a share is between 0 and 1, "
              "not a percentage.",
-        praise=lambda k: f"about {k[0]:.1%}: about one man in forty. Those who stepped out were given other duties.",
-        tolerance=0.005,
+        praise=lambda k: f"about {k[0]:.1%}: about one man in forty, at once. They were told to await other duties.",
+        tolerance=0.001,
     ),
     "04.5": Checkpoint(
         blanks=("structure_positions",),
@@ -506,7 +507,12 @@ class Message:
         label, fg, bg = self.STYLES[self.kind]
         return (f'<div class="mh-check mh-check-{self.kind}" role="status" style="border-left:4px solid {fg};'
                 f'background:{bg};color:#222;padding:6px 10px;margin:4px 0;max-width:60em">'
-                f'<strong style="color:{fg}">{label}:</strong> {html.escape(self.text)}</div>')
+                f'<strong style="color:{fg}">{label}:</strong> {_code(html.escape(self.text))}</div>')
+
+
+def _code(text: str) -> str:
+    """`name` in a message, as code (the backticks are Markdown, which a message box does not render)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 def _is_number(value) -> bool:
@@ -516,7 +522,11 @@ def _is_number(value) -> bool:
 def _close(value, expected, tolerance: float) -> bool:
     if isinstance(expected, set):
         try:
-            return isinstance(value, (list, tuple, set)) and len(set(value)) == len(value) and set(value) == expected
+            if not isinstance(value, (list, tuple, set)) or len(set(value)) != len(value):
+                return False
+            # letters of statements: "A" is "a"
+            given = {v.strip().lower() if isinstance(v, str) and len(v.strip()) == 1 else v for v in value}
+            return given == expected
         except TypeError:
             return False
     if isinstance(expected, dict):
@@ -541,6 +551,9 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
         collection = isinstance(kind, tuple) and list in kind
         if collection and type(value).__name__ == "Series":
             return (f"`{name}` is a pandas Series (a column). Turn it into a list with .tolist() at the end.")
+        if collection and isinstance(value, dict) and not value:
+            return (f"`{name}`: {{}} makes an empty dictionary, not a set. Write the letters inside the braces, each in "
+                    "quotes, such as {\"x\", \"y\"}.")
         if collection and isinstance(value, str):
             return (f"`{name}` should be several values in brackets, each in quotes, such as "
                     f"{{\"a\", \"c\"}} or [\"x\", \"y\"], not one piece of text.")
@@ -550,7 +563,9 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
                 return f"`{name}` is a pandas {what}, not one value." + feedback._pandas_hint(value)
             if isinstance(value, str):
                 return f"`{name}` is text (in quotes). Give the value itself, without quotes."
-            return f"`{name}` is {what}, which is not the kind of value asked for: {cp.turn}"
+            plain = {"dict": "a dictionary", "list": "a list", "set": "a set", "tuple": "a tuple", "int": "a whole number",
+                     "float": "a number with a decimal point", "NoneType": "None"}.get(what, f"a {what}")
+            return f"`{name}` is {plain}, which is not the kind of value asked for: {cp.turn}"
     return None
 
 
@@ -570,11 +585,27 @@ def evaluate(checkpoint: str, *values) -> Message:
     problem = _form_problem(cp, values)
     if problem:
         return Message("no", problem, checkpoint)
-    for name, value in zip(cp.blanks, values):
+    key = cp.key()
+    for name, value, expected in zip(cp.blanks, values, key):
         if isinstance(value, (list, tuple, set, dict)) and len(value) == 0:
+            if isinstance(expected, set) and all(isinstance(k, str) and len(k) == 1 for k in expected):
+                return Message("no", f"`{name}` is an empty set: put in the letters of the statements, each in quotes.",
+                               checkpoint)
             return Message("no", f"`{name}` is empty: no row matched your condition. Copy the value you compare with "
                                  "exactly from the table (spaces, capitals and dashes count: – is not -).", checkpoint)
-    key = cp.key()
+    # a share (between 0 and 1) answered with a percentage or a count
+    shares = [name for name, value, expected in zip(cp.blanks, values, key)
+              if isinstance(expected, float) and 0 <= expected <= 1 and _is_number(value) and value > 1]
+    if shares:
+        names = " and ".join(f"`{n}`" for n in shares)
+        what = "is more than 1: that looks like a percentage or a count" if len(shares) == 1 else \
+            "are more than 1: they look like percentages or counts"
+        return Message("no", f"{names} {what}. A share is between 0 and 1 (divide the part by the whole).", checkpoint)
+    # two values in the right places? the same two, swapped, get a word of their own
+    if len(values) == 2 and not _close(values[0], key[0], cp.tolerance) and _close(values[0], key[1], cp.tolerance) \
+            and _close(values[1], key[0], cp.tolerance):
+        return Message("no", f"both values are right but in each other's places: `{cp.blanks[0]}` first, then "
+                             f"`{cp.blanks[1]}`.", checkpoint)
     wrong = [name for name, v, k in zip(cp.blanks, values, key) if not _close(v, k, cp.tolerance)]
     if wrong:
         which = "" if len(cp.blanks) == 1 else f"look again at {', '.join(f'`{w}`' for w in wrong)}: "

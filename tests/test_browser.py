@@ -652,7 +652,7 @@ def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab,
     actor.scroll_into_view_if_needed()
     actor.select_option("Hitler")
     _wait_for(page, lambda: len(_figure(page, timeline)["data"][0]["x"]) == 4, "the four documents with Hitler")
-    assert "4 of 10 decisions with Hitler" in page.locator(".mh-timeline-listing").inner_text()
+    assert "4 of 10 documents with Hitler" in page.locator(".mh-timeline-listing").inner_text()
     assert_text_fits(page, timeline, when="with Hitler chosen")
 
     # the grid: another dimension shows its evidence; a rating moves the chart and lands in the records file

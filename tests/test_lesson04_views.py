@@ -66,3 +66,26 @@ def test_a_failing_save_is_reported_not_raised():
     grid = widgets.ComparisonGrid(_grid(), save=broken)
     grid.rating["USSR"].value = 1
     assert "could not be saved" in grid.message.value and grid.value()["ratings"]["orders"]["USSR"] == 1
+
+
+def test_the_grid_follows_an_upload_into_the_records_file(tmp_path, monkeypatch):
+    """A learner runs the lesson, rates, then uploads a records file from another session: the grid shows what the
+    upload brought, and the next rating keeps it (nothing is silently overwritten)."""
+    import json
+
+    from manyhands import records
+
+    monkeypatch.setenv("MANYHANDS_HOME", str(tmp_path))
+    grid = widgets.ComparisonGrid(_grid(), record="04.grid")
+    grid.rating["USSR"].value = 1
+    upload = {"format": "manyhands-records", "version": 1, "records": {"04.grid": {"version": 1, "ratings": {
+        "orders": {"USSR": 1, "Nazi Germany": None, "note": ""},
+        "targets": {"USSR": 2, "Nazi Germany": 3, "note": "from the other session"}}}},
+        "saved_at": "2099-01-01T00:00:00+00:00", "key_saved_at": {"04.grid": "2099-01-01T00:00:00+00:00"}}
+    message = records.restore(json.dumps(upload).encode())
+    assert "04" in message or "grid" in message
+    assert grid.ratings["targets"] == {"USSR": 2, "Nazi Germany": 3, "note": "from the other session"}
+    grid.dimension.value = "targets"
+    assert grid.rating["Nazi Germany"].value == 3 and grid.note.value == "from the other session"
+    grid.rating["USSR"].value = 3
+    assert records.get("04.grid")["ratings"]["targets"] == {"USSR": 3, "Nazi Germany": 3, "note": "from the other session"}

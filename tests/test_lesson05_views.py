@@ -242,3 +242,18 @@ def test_earlier_position_missing_found_restored_and_corrupt(tmp_path, monkeypat
     records.records_path().write_text("{ not json", encoding="utf-8")
     view.refresh()
     assert "No position from lesson 00 was found" in view.message.value
+
+
+def test_the_ledger_follows_the_records_file_and_saves_into_it(tmp_path, monkeypatch):
+    from manyhands import records
+
+    monkeypatch.setenv("MANYHANDS_HOME", str(tmp_path))
+    view = widgets.Ledger(CASES, network.LEVELS, record="05.ledger")
+    view.control("d04", "leader").value = "signed"
+    view.save()
+    assert records.get("05.ledger")["cases"]["d04"]["actors"]["leader"]["did"] == "signed"
+    other = ledger.blank(CASES, network.LEVELS)
+    other["cases"]["d08"]["actors"]["executors"]["did"] = "carried out"
+    records.put("05.ledger", other)  # as an upload from another session would
+    assert view.control("d08", "executors").value == "carried out" and view.control("d04", "leader").value == ""
+    assert "Your saved ledger is back" in view.status.value

@@ -107,13 +107,13 @@ def procurement(positions: list[str], taken: list[float], left: list[float]) -> 
     return "Stacked bars: " + "; ".join(parts) + "."
 
 
-def timeline(chosen: pd.DataFrame, total: int, who: str) -> str:
+def timeline(chosen: pd.DataFrame, total: int, who: str, noun: str = "decisions") -> str:
     """The decisions time line: which decisions are highlighted (``who``: 'everyone' or an actor)."""
     if chosen.empty:
-        return f"Time line of {total} decisions; none with {who}."
+        return f"Time line of {total} {noun}; none with {who}."
     span = f"from {chosen['date'].min():%d %B %Y} to {chosen['date'].max():%d %B %Y}"
     whose = "" if who == "everyone" else f" with {who}"
-    return f"Time line: {len(chosen)} of {total} decisions{whose}, {span}; they are listed below the chart."
+    return f"Time line: {len(chosen)} of {total} {noun}{whose}, {span}; they are listed below the chart."
 
 
 def harvest(table: pd.DataFrame) -> str:

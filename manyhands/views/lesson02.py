@@ -130,9 +130,12 @@ class DecisionTimeline(_Displayable):
     carried_out_by, summary and citation (the formatted source of each row).
     """
 
-    def __init__(self, decisions: pd.DataFrame, source: str, subject: str = "Decisions on grain and the famine"):
+    def __init__(self, decisions: pd.DataFrame, source: str, subject: str = "Decisions on grain and the famine",
+                 noun: str = "decisions"):
+        self.noun = noun
         self.decisions = decisions.sort_values("date").reset_index(drop=True)
-        actors = sorted({a.strip() for cell in self.decisions["actors"] for a in str(cell).split(";") if a.strip()})
+        actors = sorted({a.strip() for cell in self.decisions["actors"] for a in str(cell).split(";") if a.strip()},
+                        key=str.casefold)
         self.actors = actors
         self.actor = w.Dropdown(options=["everyone"] + actors, value="everyone", description="Who took part",
                                 style={"description_width": "110px"})
@@ -178,15 +181,36 @@ class DecisionTimeline(_Displayable):
                 trace.x = [d.strftime("%Y-%m-%d") for d in rows["date"]]
                 trace.y = [height[i] for i in rows.index]
                 trace.text = self._hover(rows)
-            self.figure.data[0].name = ("all decisions" if self.actor.value == "everyone"
+            self.figure.data[0].name = (f"all {self.noun}" if self.actor.value == "everyone"
                                         else f"with {self.actor.value}")
-            self.figure.data[1].name = "other decisions"
+            self.figure.data[1].name = f"other {self.noun}"
             charts.fit(self.figure)
-        self.description.value = _p(describe.timeline(chosen, len(self.decisions), self.actor.value))
+        self.description.value = _p(describe.timeline(chosen, len(self.decisions), self.actor.value, self.noun))
         items = "".join(
-            f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. Initiated by {html.escape(r.initiated_by)}; "
-            f"signed by {html.escape(r.signed_by)}; carried out by {html.escape(r.carried_out_by)}. "
+            f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. {_who(r)}. "
             f"{html.escape(r.summary)} <i>({html.escape(r.citation)})</i></li>" for r in chosen.itertuples())
-        self.listing.value = (f"<p><b>{len(chosen)}</b> of {len(self.decisions)} decisions"
+        self.listing.value = (f"<p><b>{len(chosen)}</b> of {len(self.decisions)} {self.noun}"
                               f"{'' if self.actor.value == 'everyone' else ' with ' + html.escape(self.actor.value)}:</p>"
                               f"<ul>{items}</ul>")
+
+
+NOT_CHECKED = "not checked by the course"
+
+
+def _who(row) -> str:
+    """Who initiated, signed and carried out a document, in a sentence that reads well when a cell is unknown."""
+    parts = []
+    for label, unknown, value in (("initiated by", "initiator", row.initiated_by),
+                                  ("signed by", "signatures", row.signed_by),
+                                  ("carried out by", "who carried it out", row.carried_out_by)):
+        value = str(value)
+        if value.startswith(NOT_CHECKED):
+            parts.append(f"{unknown} {NOT_CHECKED}{html.escape(value[len(NOT_CHECKED):])}")
+        elif value == "no signature":
+            parts.append("no signature (a record, which carries none)")
+        elif value.startswith("not applicable"):
+            parts.append(f"{label.split()[0]} {label.split()[1]}: {html.escape(value)}")
+        else:
+            parts.append(f"{label} {html.escape(value)}")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]

@@ -17,6 +17,14 @@ RATING_OPTIONS = [("—", None), ("not shown", 0), ("weakly", 1), ("partly", 2),
 
 # ---- the charts in words ------------------------------------------------------------------------
 
+def _times(x: float) -> str:
+    return f"{x:,.2f}" if x < 100 else f"{x:,.0f}"
+
+
+def _rounds(n: int) -> str:
+    return f"{n} round" + ("" if n == 1 else "s")
+
+
 def radicalisation_words(run) -> str:
     """A text alternative for the model's chart."""
     if run is None:
@@ -26,8 +34,9 @@ def radicalisation_words(run) -> str:
     first = run.first_round_beyond(2.0)
     beyond = (f"some agency first goes beyond twice the leader's level in round {first}" if first is not None
               else "no agency goes beyond twice the leader's level")
-    return (f"After {rounds} rounds the agencies stand between {last.min():.2f} and {last.max():.2f} times the level "
-            f"the leader stated; {beyond}.")
+    where = (f"all stand at {_times(last.max())}" if abs(last.max() - last.min()) < 0.005
+             else f"the agencies stand between {_times(last.min())} and {_times(last.max())}")
+    return f"After {_rounds(rounds)} {where} times the level the leader stated; {beyond}."
 
 
 def grid_words(ratings: dict, dimensions: pd.DataFrame, regimes: list[str]) -> str:
@@ -48,7 +57,7 @@ class RadicalisationModel(ModelView):
 
     AGENCIES = 4
 
-    def __init__(self, spread: float = 0.5, seed: int = 1):
+    def __init__(self, spread: float = 0.5, seed: int = 3):
         from .. import radicalisation
 
         self._model = radicalisation
@@ -57,10 +66,10 @@ class RadicalisationModel(ModelView):
         slider = dict(style={"description_width": "250px"}, layout=w.Layout(width="580px"), continuous_update=True)
         self.controls = {
             "explicitness": w.FloatSlider(value=0.5, min=0, max=1, step=0.05, description="How explicit the leader is", **slider),
-            "zeal": w.FloatSlider(value=0.1, min=0, max=0.5, step=0.01, description="Reward for zeal (each round)", readout_format=".0%", **slider),
+            "zeal": w.FloatSlider(value=0.1, min=0, max=0.2, step=0.01, description="Reward for zeal (each round)", readout_format=".0%", **slider),
             "competition": w.FloatSlider(value=0.5, min=0, max=1, step=0.05, description="Competition between agencies", **slider),
             "restraint_cost": w.FloatSlider(value=0.3, min=0, max=1, step=0.05, description="Cost of holding back", **slider),
-            "rounds": w.IntSlider(value=10, min=1, max=radicalisation.MAX_ROUNDS, description="Rounds", **slider),
+            "rounds": w.IntSlider(value=10, min=1, max=20, description="Rounds", **slider),
         }
         _wire(self.controls, "mh-radical", self._on_change)
         self.figure = charts.figure_widget(
@@ -89,8 +98,7 @@ class RadicalisationModel(ModelView):
                 self.figure.data[i].x, self.figure.data[i].y = rounds, run.levels[column].tolist()
             self.figure.data[-1].x, self.figure.data[-1].y = [0, rounds[-1]], [1.0, 1.0]
         first = run.first_round_beyond(2.0)
-        return (f"After {rounds[-1]} rounds the most radical agency stands at <b>{run.escalation:.2f}</b> times what "
-                f"the leader asked for, the most cautious at {run.levels.iloc[-1].min():.2f}. "
+        return (f"The most radical agency ends at <b>{_times(run.escalation)}</b> times what the leader asked for. "
                 + (f"Some agency went beyond <b>twice</b> the leader's level in round {first}, without any new order."
                    if first is not None else "No agency went beyond twice the leader's level."))
 
@@ -106,11 +114,13 @@ class ComparisonGrid(_Displayable):
     """
 
     def __init__(self, grid: pd.DataFrame, saved: dict | None = None, save=None, record: str | None = None):
+        self._record, self._saving = record, False
         if record is not None:
             from .. import records
 
             saved = records.get(record) if saved is None else saved
             save = save or (lambda value: records.put(record, value))
+            records.on_change(self._records_changed)
         self.grid = grid.reset_index(drop=True)
         self.dimensions = self.grid.drop_duplicates("dimension_id")[["dimension_id", "dimension", "question"]].reset_index(drop=True)
         self.regimes = list(dict.fromkeys(self.grid["regime"]))
@@ -220,11 +230,27 @@ class ComparisonGrid(_Displayable):
         self.ratings[dim]["note"] = self.note.value[:2000]
         self._redraw()
         if self._save is not None:
+            self._saving = True
             try:
                 self._save(self.value())
                 self.message.value = "<p>Saved with your records.</p>"
             except Exception as exc:  # a full disk or a read-only folder must not break the grid
                 self.message.value = f"<p><b>Your ratings could not be saved</b> ({html.escape(type(exc).__name__)}); they stay in this session.</p>"
+            finally:
+                self._saving = False
+
+    def _records_changed(self, _path) -> None:
+        """The records file changed (an upload, say): show the ratings it now holds, unless this grid saved them."""
+        from .. import records
+
+        if self._saving:
+            return
+        saved = records.get(self._record)
+        if saved is None or saved == self.value():
+            return
+        self.ratings = {d: {r: None for r in self.regimes} | {"note": ""} for d in self.dimensions["dimension_id"]}
+        self._restore(saved)
+        self._show()
 
     def _redraw(self):
         with self.figure.batch_update():

@@ -224,11 +224,13 @@ class Ledger(_Displayable):
     DID_LABEL = "What the documents show they did"
 
     def __init__(self, cases, actors, save=None, saved=None, record: str | None = None):
+        self._record, self._saving = record, False
         if record is not None:  # keep the ledger in the learner's records file under this key (manyhands.records)
             from .. import records
 
             saved = records.get(record) if saved is None else saved
             save = save or (lambda value: records.put(record, value))
+            records.on_change(self._records_changed)
         self.cases = ledger.pairs(cases, "case")
         self.actors = ledger.pairs(actors, "actor")
         self._save = save
@@ -320,12 +322,23 @@ class Ledger(_Displayable):
         self._on_change()
         return problems
 
+    def _records_changed(self, _path) -> None:
+        """The records file changed (an upload, say): show the ledger it now holds, unless this ledger saved it."""
+        from .. import records
+
+        if self._saving:
+            return
+        saved = records.get(self._record)
+        if saved is not None and saved != self.value():
+            self.restore(saved)
+
     def save(self, _button=None) -> dict:
         """Hand ``value()`` to the ``save`` callable; say whether it worked."""
         value = self.value()
         if self._save is None:
             self.status.value = "Saving is not set up in this notebook."
             return value
+        self._saving = True
         try:
             self._save(value)
         except Exception as exc:  # the learner sees why, and the ledger stays on screen
@@ -333,6 +346,8 @@ class Ledger(_Displayable):
         else:
             done, total = ledger.answered(value)
             self.status.value = f"Saved ({done} of {total} choices made)."
+        finally:
+            self._saving = False
         return value
 
     def _on_change(self, _change=None):
