@@ -121,3 +121,27 @@ def test_the_foreign_key_is_checked(tmp_path, monkeypatch):
     finally:
         data._frictionless_package.cache_clear()
         data._validated.cache_clear()
+
+
+def test_a_change_to_the_documents_revalidates_the_roles(tmp_path, monkeypatch):
+    """A remembered pass of decision_roles does not outlive a change to famine_decisions, which its foreign key reads."""
+    import shutil
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(data.DATA_DIR, copy)
+    monkeypatch.setattr(data, "DATA_DIR", copy)
+    monkeypatch.setattr(data, "DATAPACKAGE", copy / "datapackage.json")
+    data._frictionless_package.cache_clear()
+    data._validated.cache_clear()
+    try:
+        data.validate("decision_roles")
+        assert data._cached_valid(data._content_key("decision_roles"))
+        docs = copy / "famine_decisions.csv"
+        docs.write_text("\n".join(line for line in docs.read_text(encoding="utf-8").split("\n")
+                                  if not line.startswith("d01,")), encoding="utf-8")
+        data._frictionless_package.cache_clear()
+        with pytest.raises(data.DataError, match="foreign key"):
+            data.validate("decision_roles")
+    finally:
+        data._frictionless_package.cache_clear()
+        data._validated.cache_clear()
