@@ -6,7 +6,8 @@ Modules:
 - ``charts``: the shared plotly template (colour-blind-safe palette, titles, units, source line).
 - ``feedback``: checks for learners' answers that explain what is wrong without revealing the answer.
 - ``claims``: the claim sorter's model (pure functions) for lesson 00.
-- ``stance``: the learner's "where do you stand" record, kept in a small local file.
+- ``records``: the learner's records (positions, grids, ledgers) in one visible file to download and upload.
+- ``stance``: the learner's "where do you stand" record, kept in the records file.
 - ``widgets``: thin ipywidgets + plotly views over the models.
 """
 

@@ -118,6 +118,45 @@ def _first_year_above(harvest, threshold):
     return None
 
 
+NOT_CHECKED = "not checked by the course"
+
+
+def _leader_share(table: str, leader: str) -> float:
+    """The share of a table's documents with a checked signature that name the leader in signed_by."""
+    d = data.load(table)
+    checked = d[d["signed_by"] != NOT_CHECKED]
+    return float(checked["signed_by"].str.contains(leader).mean())
+
+
+def _hitler_roles() -> tuple:
+    d = data.load("nazi_documents")
+    return int(d["signed_by"].str.contains("Hitler").sum()), int(d["actors"].str.contains("Hitler").sum())
+
+
+def _stepped_out_share() -> tuple:
+    f = data.load("killing_figures").set_index("figure_id")
+    # Browning's "a dozen" (the range 11 to 13 in the table) over the battalion's 500 men
+    return (12 / float(f.loc["rpb101_men", "persons_low"]),)
+
+
+def _role_count(actor: str, role: str) -> int:
+    r = data.load("decision_roles")
+    return int(((r["actor"] == actor) & (r["role"] == role)).sum())
+
+
+def _documents_of(*actors: str) -> tuple:
+    from . import network
+
+    summary = network.actor_summary(data.load("decision_roles")).set_index("actor")
+    return tuple(int(summary.loc[a, "documents"]) for a in actors)
+
+
+def _claim_types_of_a() -> tuple:
+    s = data.load("comment_sentences")
+    a = s[s["comment"] == "A"]
+    return int((a["key_type"] == "normative").sum()), int((a["key_type"] == "interpretive").sum())
+
+
 _P3_CALLS = ((10,), (20,), (30,))
 _P2_CALLS = ((89.8, 68.4), (120.0, 80.0), (50.0, 50.0))
 
@@ -338,6 +377,108 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         praise=lambda k: f"{k[0]}, on every count the course has read. Does the man at the top sign the most, or "
                          "the man who chaired the government? What does a signature on a list of names mean?",
         kinds=(str,),
+    ),
+    "04.1": Checkpoint(
+        blanks=("command_facts",),
+        key=lambda: ({"a", "c"},),
+        turn="replace None with the set of letters of the true statements, e.g. {\"a\", \"c\"}.",
+        hint="reread section 1: who signed the commission of 31 July 1941, where Eichmann said it was drafted, what "
+             "Himmler said at Posen, and where Göth was tried.",
+        praise=lambda k: "Göring signed what the RSHA drafted; Himmler spoke openly to his generals. Even comment B's "
+                         "three names were not the same kind of hand.",
+        kinds=((set, list, tuple),),
+    ),
+    "04.2": Checkpoint(
+        blanks=("model_shows",),
+        key=lambda: ({"a", "b"},),
+        turn="replace None with the set of letters of the statements the model shows.",
+        hint="move the sliders: what happens with the leader fully explicit, and with a vague leader and some zeal? "
+             "Then ask where the model's numbers come from.",
+        praise=lambda k: "the model shows what vagueness and competition would do; what Hitler ordered, and when, only "
+                         "the documents can show.",
+        kinds=((set, list, tuple),),
+    ),
+    "04.3": Checkpoint(
+        blanks=("hitler_signed", "hitler_took_part"),
+        key=_hitler_roles,
+        turn="replace each None with a whole number: the documents whose signed_by names Hitler, and those whose "
+             "actors name him.",
+        hint="count the Trues of nazi[\"signed_by\"].str.contains(\"Hitler\") with .sum(), and do the same with the "
+             "column actors.",
+        praise=lambda k: f"Hitler signed {k[0]} of the documents and had a role in {k[1]}. What kind of role, when it "
+                         "was not a signature?",
+        kinds=(numbers.Integral,),
+    ),
+    "04.4": Checkpoint(
+        blanks=("share_stepped_out",),
+        key=_stepped_out_share,
+        turn="replace None with a share between 0 and 1: the men who stepped out divided by the men in the battalion.",
+        hint="divide the number of men who stepped out by the number in the battalion; a share is between 0 and 1, "
+             "not a percentage.",
+        praise=lambda k: f"about {k[0]:.1%}: about one man in forty. Those who stepped out were given other duties.",
+        tolerance=0.005,
+    ),
+    "04.5": Checkpoint(
+        blanks=("structure_positions",),
+        key=lambda: ({"a", "c"},),
+        turn="replace None with the set of letters of the positions that stress structures and initiative below.",
+        hint="reread section 5: which historians explain the killing by a plan or by orders of Hitler's, and which "
+             "by competing offices and radicalisation?",
+        praise=lambda k: "Mommsen and Broszat stress structure; Dawidowicz and Fleming the leader's plan and orders. "
+                         "Kershaw's synthesis takes something from each.",
+        kinds=((set, list, tuple),),
+    ),
+    "04.6": Checkpoint(
+        blanks=("stalin_share", "hitler_share"),
+        key=lambda: (_leader_share("famine_decisions", "Stalin"), _leader_share("nazi_documents", "Hitler")),
+        turn="replace each None with a share between 0 and 1, computed from the rows whose signatures the course has "
+             "checked.",
+        hint="keep the rows whose signed_by is not \"not checked by the course\", then count those naming the leader "
+             "and divide by the number of rows kept (or take .mean() of the True/False column).",
+        praise=lambda k: f"Stalin signed {k[0]:.0%} of the checked Soviet documents, Hitler {k[1]:.0%} of the checked "
+                         "Nazi ones. A selection, not a sample: what kind of paper did each leader leave?",
+        tolerance=0.005,
+    ),
+    "05.2": Checkpoint(
+        blanks=("guilt_kinds",),
+        key=lambda: ({"a": "criminal", "b": "political", "c": "moral", "d": "metaphysical"},),
+        turn="replace None with a dict that gives, for each statement a to d, one of \"criminal\", \"political\", "
+             "\"moral\" or \"metaphysical\".",
+        hint="ask who judges each: a court, the victor, your own conscience, or none on earth.",
+        praise=lambda k: "the court, the victor, the conscience, and no tribunal on earth: four questions, not one. "
+                         "Which of them can evidence settle?",
+        kinds=(dict,),
+    ),
+    "05.3": Checkpoint(
+        blanks=("stalin_initiated", "hitler_initiated"),
+        key=lambda: (_role_count("Stalin", "initiated"), _role_count("Hitler", "initiated")),
+        turn="replace each None with a whole number: the rows of `roles` in which Stalin, and then Hitler, initiated "
+             "a document.",
+        hint="combine two conditions with &: (roles[\"actor\"] == \"Stalin\") & (roles[\"role\"] == \"initiated\"), "
+             "then count the Trues with .sum().",
+        praise=lambda k: f"Stalin initiated {k[0]} of the documents, Hitler {k[1]}: in tables of 15 and 10 documents "
+                         "the course chose. Initiating is a different hand from signing.",
+        kinds=(numbers.Integral,),
+    ),
+    "05.4": Checkpoint(
+        blanks=("stalin_documents", "hitler_documents"),
+        key=lambda: _documents_of("Stalin", "Hitler"),
+        turn="replace each None with a whole number from the column `documents` of the table `summary`.",
+        hint="find each leader's row by name: summary.set_index(\"actor\").loc[\"Stalin\", \"documents\"].",
+        praise=lambda k: f"Stalin appears in {k[0]} documents, Hitler in {k[1]}. Who stands next to each of them in "
+                         "the network, and in which roles?",
+        kinds=(numbers.Integral,),
+    ),
+    "05.5": Checkpoint(
+        blanks=("normative_a", "interpretive_a"),
+        key=_claim_types_of_a,
+        turn="replace each None with a whole number: comment A's sentences that lesson 00's key calls normative, and "
+             "those it calls interpretive.",
+        hint="keep comment A's rows (sentences[\"comment\"] == \"A\"), then count those whose key_type is "
+             "\"normative\", and those whose key_type is \"interpretive\".",
+        praise=lambda k: f"{k[0]} normative and {k[1]} interpretive sentences: most of comment A is argument and "
+                         "judgement, which evidence can inform but not settle alone.",
+        kinds=(numbers.Integral,),
     ),
 }
 

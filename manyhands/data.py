@@ -209,7 +209,9 @@ def year(item: dict) -> int | None:
 
 
 def cite(source_id: str, locator: str | None = None) -> str:
-    """A short citation, e.g. ``Thompson 1980, p. 905``, for a reference id."""
+    """A short citation, e.g. ``Thompson 1980, p. 905``, for a reference id (or several, separated by ';')."""
+    if ";" in source_id:
+        return "; ".join(cite(one.strip(), locator) for one in source_id.split(";") if one.strip())
     try:
         item = references()[source_id]
     except KeyError:

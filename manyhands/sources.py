@@ -78,7 +78,7 @@ def lesson_references(nb) -> list[str]:
         refs |= {s["id"] for s in res.get("sources", []) if "id" in s}
         frame = data.load(name)
         if "source_id" in frame.columns:
-            refs |= set(frame["source_id"].dropna())
+            refs |= {one.strip() for cell in frame["source_id"].dropna() for one in cell.split(";") if one.strip()}
     return sorted(refs, key=lambda r: data.cite(r).lower())
 
 

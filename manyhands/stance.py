@@ -1,10 +1,11 @@
 """The learner's "where do you stand" record.
 
 Lesson 00 asks where a learner stands between "the leader decides" (0) and "the system decides"
-(10); lesson 05 asks again and shows how the view moved.  Positions are kept in a small JSON file
-in the learner's home folder (``~/.manyhands/stance.json``; the ``MANYHANDS_HOME`` environment
-variable moves it).  A missing file means no history yet; a corrupt one is set aside (renamed
-``stance.json.corrupt``) with a message, never a traceback.
+(10); lesson 05 asks again and shows how the view moved.  Positions are kept under the key "stance" of the
+learner's records file (``manyhands.records``: ``manyhands_records.json`` at the top of the course folder, which
+the learner can download and upload again).  A missing file means no history yet; a corrupt one is set aside
+(renamed ``….corrupt``) with a message, never a traceback.  Positions saved by earlier versions of the course in
+``~/.manyhands/stance.json`` (``$MANYHANDS_HOME/stance.json``) are imported once into an empty record.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as _dt
 import json
 import os
 from pathlib import Path
+
+from . import records
 
 SCALE_MIN, SCALE_MAX = 0, 10
 POLES = {
@@ -51,32 +54,68 @@ def _check_value(value) -> int:
 
 
 def stance_path() -> Path:
+    """The file the positions are kept in: the learner's records file."""
+    return records.records_path()
+
+
+def legacy_path() -> Path:
+    """Where earlier versions of the course kept the positions (a hidden folder JupyterLab does not show)."""
     home = os.environ.get("MANYHANDS_HOME")
     return (Path(home) if home else Path.home() / ".manyhands") / "stance.json"
 
 
+def clean_history(entries) -> list[dict]:
+    """The saved positions, checked: a list of {lesson, value, saved_at}. StanceError (a ValueError) if not."""
+    if not isinstance(entries, list):
+        raise StanceError("the saved positions are not a list")
+    clean = []
+    for rec in entries:
+        if not isinstance(rec, dict):
+            raise StanceError(f"a saved position is not a record: {rec!r}")
+        lesson = rec.get("lesson")
+        if not isinstance(lesson, str) or not lesson.strip():
+            raise StanceError(f"a saved position has no lesson: {rec!r}")
+        saved_at = rec.get("saved_at", "")
+        clean.append({"lesson": lesson, "value": _check_value(rec.get("value")),
+                      "saved_at": saved_at if isinstance(saved_at, str) else str(saved_at)})
+    return clean
+
+
+def _import_legacy(path: Path) -> str:
+    """Once: copy positions from the old hidden file into a records file that has none, and rename the old file
+    ``stance.json.imported``. Returns a message ('' when there was nothing to import)."""
+    old = legacy_path()
+    if not old.is_file():
+        return ""
+    current, _ = records.read(path)
+    if "stance" in current:
+        return ""
+    try:
+        entries = clean_history(json.loads(old.read_text(encoding="utf-8"))["records"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""  # an unreadable old file is left where it is, untouched
+    try:
+        records.put_to(path, "stance", entries)
+    except OSError:
+        return ""
+    try:
+        old.replace(old.with_name(old.name + ".imported"))
+    except OSError:
+        pass
+    return f" {len(entries)} position(s) saved earlier in {old} were moved into {path.name}."
+
+
 def load_history(path: Path | None = None) -> tuple[list[dict], str]:
     """Return (records, message). Never raises on a missing or corrupt file."""
+    imported = "" if path else _import_legacy(stance_path())  # the learner's own file only, not one given
     path = Path(path) if path else stance_path()
-    if not path.exists():
-        return [], "No saved position yet."
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        records = data["records"]
-        if not isinstance(records, list):
-            raise ValueError("records is not a list")
-        clean = []
-        for rec in records:
-            clean.append({"lesson": str(rec["lesson"]), "value": _check_value(rec["value"]), "saved_at": str(rec.get("saved_at", ""))})
-        return clean, f"{len(clean)} saved position(s) found."
-    except (ValueError, KeyError, TypeError, StanceError, UnicodeDecodeError) as exc:
-        backup = path.with_name(path.name + ".corrupt")
-        try:
-            path.replace(backup)
-            where = f" It was set aside as {backup.name} and a fresh record will be started."
-        except OSError:
-            where = ""
-        return [], f"Your saved positions could not be read ({type(exc).__name__}).{where}"
+    everything, problem = records.read(path)
+    if problem:
+        return [], problem.replace("Your saved records could not be read", "Your saved positions could not be read")
+    history = everything.get("stance", [])
+    if not history:
+        return [], "No saved position yet." + imported
+    return history, f"{len(history)} saved position(s) found.{imported}"
 
 
 def save_stance(lesson: str, value: int, path: Path | None = None) -> dict:
@@ -85,13 +124,9 @@ def save_stance(lesson: str, value: int, path: Path | None = None) -> dict:
     if not isinstance(lesson, str) or not lesson.strip():
         raise StanceError("Say which lesson the position belongs to, e.g. '00'.")
     path = Path(path) if path else stance_path()
-    records, _ = load_history(path)
+    history, _ = load_history(path)
     entry = {"lesson": lesson, "value": value, "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
-    records.append(entry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"version": 1, "records": records}, indent=1), encoding="utf-8")
-    tmp.replace(path)  # atomic: a crash never leaves half a file
+    records.put_to(path, "stance", [*history, entry])  # atomic: a crash never leaves half a file
     return entry
 
 

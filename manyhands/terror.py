@@ -19,11 +19,12 @@ decisions) can show whether they did.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from . import _params
 
 MAX_REGIONS = 50
 MAX_ROUNDS = 24
@@ -34,20 +35,11 @@ class QuotaError(ValueError):
 
 
 def _number(name: str, value, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise QuotaError(f"{name} must be a number, not {value!r}.")
-    value = float(value)
-    if math.isnan(value) or not low <= value <= high:
-        raise QuotaError(f"{name} must be between {low:g} and {high:g}, not {value:g}.")
-    return value
+    return _params.number(name, value, low, high, QuotaError)
 
 
 def _whole(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise QuotaError(f"{name} must be a whole number, not {value!r}.")
-    if not low <= int(value) <= high:
-        raise QuotaError(f"{name} must be between {low} and {high}, not {value}.")
-    return int(value)
+    return _params.whole(name, value, low, high, QuotaError)
 
 
 @dataclass(frozen=True)

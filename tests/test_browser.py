@@ -334,7 +334,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     assert "A02" in page.locator(".mh-claim-result table").inner_text()
 
     # 2. stance slider: no position is marked until the learner chooses; one step right from the middle marks 6;
-    # saving writes the learner's file
+    # saving writes the learner's records file
     assert _figure(page, "Where you stand")["data"][1]["x"] == []
     assert page.get_by_role("button", name="Choose a position first").is_disabled()
     handle = page.locator(".mh-stance-slider .noUi-handle")
@@ -353,10 +353,36 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
         page.keyboard.press("ArrowLeft")
     _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker back at 6")
     page.get_by_role("button", name="Save my position").click()
-    _wait_for(page, lambda: (home / "stance.json").exists(), "the position to be saved")
-    saved = json.loads((home / "stance.json").read_text())
-    assert saved["records"][-1] == {**saved["records"][-1], "lesson": "00", "value": 6}
+    records_file = home / "manyhands_records.json"
+    _wait_for(page, lambda: records_file.exists(), "the position to be saved")
+    saved = json.loads(records_file.read_text())["records"]["stance"]
+    assert saved[-1] == {**saved[-1], "lesson": "00", "value": 6}
     page.screenshot(path=str(shots / "lesson00_stance.png"))
+
+    # 2b. records panel: it says where the file is; its link downloads the file as saved; an upload of a copy from
+    # an earlier session is merged in, its message shown, and the stance chart shows the restored position
+    where = page.locator(".mh-records-where")
+    where.scroll_into_view_if_needed()
+    assert "manyhands_records.json" in where.inner_text() and "On Binder it is lost" in where.inner_text()
+    link = page.get_by_role("link", name="Download my records")
+    _wait_for(page, lambda: link.count() == 1, "the download link")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "manyhands_records.json"
+    copy = json.loads(Path(download.value.path()).read_bytes())
+    assert copy["records"]["stance"][-1]["value"] == 6
+    copy["records"]["stance"] = [{"lesson": "00", "value": 2, "saved_at": "2026-01-05T09:00:00+00:00"}]
+    upload = page.get_by_role("button", name="Upload my records")
+    with page.expect_file_chooser() as chooser:  # the learner clicks the button and picks the file
+        upload.click()
+    chooser.value.set_files(files=[
+        {"name": "manyhands_records.json", "mimeType": "application/json", "buffer": json.dumps(copy).encode()}])
+    message = page.locator(".mh-records-message")
+    _wait_for(page, lambda: "Restored" in message.inner_text(), "the upload's message")
+    assert "1 saved position added" in message.inner_text()
+    assert [r["value"] for r in json.loads(records_file.read_text())["records"]["stance"]] == [2, 6]
+    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][0]["x"] == [2, 6], "the restored position on the chart")
+    page.locator(".mh-records").screenshot(path=str(shots / "lesson00_records.png"))
 
     # 3. debate map: choosing the famine debate selects exactly its works (keyboard: Tab to the list, type its name)
     select = page.locator(".mh-debate-dropdown select")
@@ -591,31 +617,100 @@ def test_lesson_03_checkpoint_and_exercise_03_answered_wrong_first(lab, page, sh
     _wait_for(page, lambda: "Question 1: well done." in _cell_output(page, j), "well done for the right answer")
 
 
-LESSON05_VIEWS = [
-    "from manyhands import data, network, widgets\n"
-    "roles = data.load('decision_roles')\n"
-    "view = widgets.NetworkView(roles, source=data.source_line('decision_roles'), documents=data.load('famine_decisions'))\n"
-    "view",
-    "saved = []\n"
-    "ledger = widgets.Ledger([('d04', 'The decree of 14 December 1932'), ('d08', 'The directive of 22 January 1933')],\n"
-    "                        network.LEVELS, save=saved.append)\n"
-    "ledger",
-]
-
-
-def test_lesson_05_views_respond_in_jupyterlab(lab, page, shots):
-    """Lesson 05's network and ledger, in a scratch notebook beside the lessons (the lesson itself comes later)."""
-    import nbformat
-
+def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab, page, shots):
     base, home = lab
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in LESSON05_VIEWS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, home.parent / "lessons" / "zz_lesson05_views.ipynb")
-    errors = _run_lesson(page, base, "zz_lesson05_views.ipynb", ".mh-network-signed input", charts=1)
+    errors = _run_lesson(page, base, "04_working_towards_the_fuehrer.ipynb", ".mh-grid-dimension select", charts=3)
+    assert_text_fits(page, when="after running lesson 04")
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
+
+    # the model: more reward for zeal (moved by keyboard alone) lets the most radical agency go further
+    chart = "How far agencies go beyond what the leader asked"
+    lead = lambda: max(trace["y"][-1] for trace in _figure(page, chart)["data"][:4])  # noqa: E731
+    before = lead()
+    _tab_to(page, page.locator(".mh-radical-explicitness .noUi-handle"), ".mh-radical-zeal .noUi-handle")
+    assert_focus_visible(page, "the zeal slider")
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    _wait_for(page, lambda: lead() > before + 0.1, "the leading agency to go further with more zeal")
+    assert "times what the leader asked for" in page.locator(".mh-radical-summary").inner_text()
+    assert_text_fits(page, chart, when="with a vaguer leader")
+    page.locator(".mh-radical-summary").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson04_model.png"))
+
+    # the documents' time line: choosing Hitler keeps the documents he had a role in
+    timeline = "Documents of command in Nazi Germany, 1939–1943"
+    actor = page.locator(".mh-timeline-actor select")
+    actor.scroll_into_view_if_needed()
+    actor.select_option("Hitler")
+    _wait_for(page, lambda: len(_figure(page, timeline)["data"][0]["x"]) == 4, "the four documents with Hitler")
+    assert "4 of 10 decisions with Hitler" in page.locator(".mh-timeline-listing").inner_text()
+    assert_text_fits(page, timeline, when="with Hitler chosen")
+
+    # the grid: another dimension shows its evidence; a rating moves the chart and lands in the records file
+    grid_chart = "Your ratings of the evidence"
+    dimension = page.locator(".mh-grid-dimension select")
+    dimension.scroll_into_view_if_needed()
+    dimension.select_option(label="7. The fate of those who held back")
+    _wait_for(page, lambda: "Józefów" in page.locator(".mh-grid-evidence").inner_text(), "the evidence on refusal")
+    page.locator(".mh-grid-rating-1").get_by_role("button", name="weakly", exact=True).click()
+    _wait_for(page, lambda: _figure(page, grid_chart)["data"][1]["x"] == [1], "Nazi Germany's rating on the chart")
+    records = home / "manyhands_records.json"
+    _wait_for(page, lambda: records.exists() and json.loads(records.read_text())["records"]["04.grid"]["ratings"]
+              ["refusal"]["Nazi Germany"] == 1, "the rating in the records file")
+    _wait_for(page, lambda: "Saved with your records" in page.locator(".mh-grid-message").inner_text(), "the saved message")
+    page.locator(".mh-grid-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson04_grid_chart.png"))
+    assert_text_fits(page, grid_chart, when="after a rating")
+    page.locator(".mh-grid-evidence").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "lesson04_grid.png"))
+    assert_accessible(page, "04")
+    assert errors == 0, "the lesson wrote to stderr while running"
+
+
+def test_lesson_04_checkpoint_and_exercise_04_answered_wrong_first(lab, page, shots):
+    base, _home = lab
+    _open_and_run(page, base, "04_working_towards_the_fuehrer.ipynb")
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
+    # a percentage where a share is asked: "Not yet", then the share: "Yes"
+    i = _run_cell(page, 'check("04.4"', 'share_stepped_out = 2.4\n\ncheck("04.4", share_stepped_out)')
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "'Not yet' for a percentage")
+    _run_cell(page, 'check("04.4"', 'share_stepped_out = 12 / 500\n\ncheck("04.4", share_stepped_out)')
+    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the share")
+
+    _open_and_run(page, base, "ex04.ipynb", folder="exercises/ex04", run=False)
+    _run_cell(page, "from manyhands import data, feedback")
+    # every row as the denominator: the unknown signatures counted as "not signed"
+    _run_cell(page, "def leader_share(documents, name):",
+              'def leader_share(documents, name):\n'
+              '    return float(documents["signed_by"].str.contains(name).sum() / len(documents))')
+    j = _run_cell(page, "# Checks for question 2")
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, j), "the check's message")
+    shown = _cell_output(page, j)
+    assert "not checked by the course" in shown and "Traceback" not in shown
+    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "exercise04_wrong_first.png"))
+    _run_cell(page, "def leader_share(documents, name):",
+              'def leader_share(documents, name):\n'
+              '    checked = documents[documents["signed_by"] != "not checked by the course"]\n'
+              '    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')
+    _run_cell(page, "# Checks for question 2")
+    _wait_for(page, lambda: "Question 2: well done." in _cell_output(page, j), "well done for the right answer")
+
+
+def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, shots):
+    """Lesson 05 as a learner meets it: where they stood in lesson 00, the network filtered by keyboard and by
+    regime, the ledger filled in and saved to the records file."""
+    base, home = lab
+    errors = _run_lesson(page, base, "05_the_verdict.ipynb", ".mh-network-signed input", charts=2)
+    _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 4, "four 'Your turn' messages")
+    page.locator(".mh-earlier-position").scroll_into_view_if_needed()
+    _wait_for(page, lambda: any(words in page.locator(".mh-earlier-position").inner_text() for words in
+                                ("In lesson 00 you stood at", "No position from lesson 00 was found")),
+              "where the learner stood in lesson 00, or that it is missing")
     title = "Who the documents name, and in which role"
     page.locator(".mh-network-summary").scroll_into_view_if_needed()
-    assert_text_fits(page, title, when="with every role shown")
-    page.locator(".js-plotly-plot").first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    assert_text_fits(page, when="after running lesson 05")
+    page.locator(".js-plotly-plot").nth(1).evaluate("el => el.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / "lesson05_network.png"))
     names = ["initiated", "signed", "issued", "carried out", "resisted", "leader", "inner circle", "central apparatus",
              "regional officials", "executors", "others", "document"]
@@ -637,18 +732,25 @@ def test_lesson_05_views_respond_in_jupyterlab(lab, page, shots):
         page.locator(f".mh-network-{role} input").uncheck()
     _wait_for(page, lambda: not _figure(page, title)["data"][names.index("issued")]["x"], "only the signatures")
     assert_text_fits(page, title, when="with the signatures only")
-    page.locator(".js-plotly-plot").first.screenshot(path=str(shots / "lesson05_network_signed.png"))
-    page.locator(".mh-network-regime select").select_option("USSR")
+    page.locator(".js-plotly-plot").nth(1).screenshot(path=str(shots / "lesson05_network_signed.png"))
+    # one regime: the Nazi documents only, and Hitler the only leader on the chart
+    page.locator(".mh-network-regime select").select_option("Nazi Germany")
+    _wait_for(page, lambda: len(_figure(page, title)["data"][names.index("leader")]["x"]) == 1, "one leader, Hitler")
+    assert_text_fits(page, title, when="with the Nazi documents only")
 
-    # the ledger: a choice moves the count; Save hands the dict to the callable
+    # the ledger: a choice moves the count; Save keeps it in the records file
     did = page.locator(".mh-ledger-0-0-did select")
     did.scroll_into_view_if_needed()
-    assert did.get_attribute("aria-label") == "The decree of 14 December 1932, leader: what the documents show they did"
+    assert did.get_attribute("aria-label") == ("The decree of 14 December 1932 (lesson 02), leader: what the documents "
+                                               "show they did")
     did.select_option("signed")
     page.locator(".mh-ledger-0-0-moral select").select_option("heavy")
-    _wait_for(page, lambda: "2 of 60 choices made" in page.locator(".mh-ledger-progress").inner_text(), "the count of choices")
+    _wait_for(page, lambda: "2 of 120 choices made" in page.locator(".mh-ledger-progress").inner_text(), "the count of choices")
     page.get_by_role("button", name="Save my ledger").click()
-    _wait_for(page, lambda: "Saved (2 of 60" in page.locator(".mh-ledger-status").inner_text(), "the ledger to be saved")
+    _wait_for(page, lambda: "Saved (2 of 120" in page.locator(".mh-ledger-status").inner_text(), "the ledger to be saved")
+    records = home / "manyhands_records.json"
+    saved = json.loads(records.read_text())["records"]["05.ledger"]
+    assert saved["cases"]["d04"]["actors"]["leader"]["did"] == "signed"
     page.locator(".mh-ledger").first.screenshot(path=str(shots / "lesson05_ledger.png"))
-    assert_accessible(page, "05 views")
-    assert errors == 0, "the views wrote to stderr"
+    assert_accessible(page, "05")
+    assert errors == 0, "the lesson wrote to stderr while running"

@@ -11,7 +11,9 @@ from manyhands.views.a11y import A11y
 
 @pytest.fixture(scope="module")
 def roles():
-    return data.load("decision_roles")
+    """The Soviet rows, drawn with their documents (famine_decisions); the regime filter test takes both regimes."""
+    every = data.load("decision_roles")
+    return every[every["regime"] == "USSR"].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
@@ -75,17 +77,17 @@ def test_network_role_filter_updates_the_figure_in_place(roles, documents):
     assert "no document shows anyone" in view.description.value and "No actor is shown" in view.summary.value
 
 
-def test_network_regime_filter(roles):
-    two = roles.copy()
-    extra = two.iloc[:2].copy()
-    extra["decision_id"], extra["regime"], extra["actor"], extra["actor_level"] = "n01", "Nazi Germany", ["Hitler", "Bouhler"], ["leader", "inner circle"]
-    both = network.check(__import__("pandas").concat([two, extra], ignore_index=True))
+def test_network_regime_filter():
+    both = data.load("decision_roles")
     view = widgets.NetworkView(both, source="Source: test")
     assert list(view.controls["regime"].options) == ["all regimes", "Nazi Germany", "USSR"]
     assert set(_trace(view, "leader").text) == {"Stalin", "Hitler"}
     view.controls["regime"].value = "Nazi Germany"
-    assert _trace(view, "leader").text == ("Hitler",) and _trace(view, "document").text == ("n01",)
-    assert view.description.value.count("Network (Nazi Germany) of 1 document and 2 people") == 1
+    nazi = both[both["regime"] == "Nazi Germany"]
+    assert _trace(view, "leader").text == ("Hitler",)
+    assert set(_trace(view, "document").text) == set(nazi["decision_id"])
+    assert view.description.value.count(f"Network (Nazi Germany) of {nazi['decision_id'].nunique()} documents and "
+                                        f"{nazi['actor'].nunique()} people") == 1
     view.controls["regime"].value = "USSR"
     assert "Hitler" not in _trace(view, "leader").text
 
@@ -113,7 +115,8 @@ def test_network_controls_have_accessible_names(roles):
 
 
 def test_network_words():
-    summary = network.actor_summary(network.subset(data.load("decision_roles"), roles_kept=["signed", "resisted"]))
+    summary = network.actor_summary(network.subset(data.load("decision_roles"), roles_kept=["signed", "resisted"],
+                                                   regimes=["USSR"]))
     text = describe.network(summary, 9, 14, ["signed", "resisted"], "USSR")
     assert text.startswith("Network (USSR) of 9 documents and")
     assert "Most connected: Stalin (leader), in 7 documents: signed 7; Molotov (inner circle), in 5 documents: signed 5" in text
@@ -212,3 +215,30 @@ def test_ledger_model_rejects_bad_cases_and_actors():
                                      CASES, ["Stalin"])
     assert ledger.answered(value) == (0, 10)
     assert any("not one of Jaspers's four" in p for p in problems) and any("3 (moral guilt" in p for p in problems)
+
+
+# ---- where the learner stood in lesson 00 ---------------------------------------------------------------------------
+
+def test_earlier_position_missing_found_restored_and_corrupt(tmp_path, monkeypatch):
+    from manyhands import records, stance
+
+    monkeypatch.setenv("MANYHANDS_HOME", str(tmp_path))
+    monkeypatch.setattr(stance, "_import_legacy", lambda _path: "", raising=False)
+    view = widgets.EarlierPosition("00")
+    assert "No position from lesson 00 was found" in view.message.value and view.position() is None
+    assert "upload your downloaded copy" in view.message.value
+    stance.save_stance("00", 3)
+    view.refresh()
+    assert "you stood at <b>3</b>" in view.message.value and view.position() == 3
+    # a learner who uploads a copy from another session: the message follows the file without a re-run
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.setenv("MANYHANDS_HOME", str(other))
+    view.refresh()
+    assert view.position() is None
+    stance.save_stance("00", 8)  # a put in this records file notifies the view
+    assert "you stood at <b>8</b>" in view.message.value
+    # a damaged file is set aside, never a traceback
+    records.records_path().write_text("{ not json", encoding="utf-8")
+    view.refresh()
+    assert "No position from lesson 00 was found" in view.message.value

@@ -93,7 +93,7 @@ def test_stance_describes_both_poles():
 
 def test_stance_default_path_follows_env(monkeypatch, tmp_path):
     monkeypatch.setenv("MANYHANDS_HOME", str(tmp_path))
-    assert stance.stance_path() == tmp_path / "stance.json"
+    assert stance.stance_path() == tmp_path / "manyhands_records.json"
 
 
 # feedback -------------------------------------------------------------------------------------

@@ -1,10 +1,14 @@
 """Widgets, in Python: move each control and check that the figure changed accordingly."""
 
+import base64
+import datetime as dt
 import html
+import json
+import re
 
 import pytest
 
-from manyhands import chain, charts, claims, data, stance, widgets
+from manyhands import chain, charts, claims, data, records, stance, widgets
 from manyhands.views import describe
 from manyhands.views.a11y import A11y
 
@@ -108,6 +112,72 @@ def test_stance_widget_reports_a_failed_save(tmp_path):
     view.controls["position"].value = 4
     view.save_button.click()
     assert "Could not save" in view.status.value
+
+
+def _upload(panel, content: bytes, name="manyhands_records.json"):
+    """What the browser sends when a learner picks a file in the upload control."""
+    panel.controls["upload"].value = ({"name": name, "type": "application/json", "size": len(content),
+                                       "content": memoryview(content),
+                                       "last_modified": dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)},)
+
+
+def test_records_panel_shows_the_file_and_restores_an_upload(tmp_path):
+    path = tmp_path / "manyhands_records.json"
+    panel = widgets.RecordsPanel(path=path)
+    scale = widgets.StanceScale("00", path=path)
+    assert "manyhands_records.json" in panel.where.value and "Binder" in panel.where.value
+    assert "Nothing is saved yet" in panel.description.value and "Nothing to download yet" in panel.download.value
+    upload = panel.controls["upload"]
+    assert upload.accept == ".json" and not upload.multiple
+    # a downloaded copy from another session: one position for lesson 00 and lesson 04's grid
+    copy = {"format": "manyhands-records", "version": 1, "saved_at": "2026-11-01T10:00:00+00:00",
+            "records": {"stance": [{"lesson": "00", "value": 3, "saved_at": "2026-11-01T10:00:00+00:00"}],
+                        "04.grid": {"rows": []}}}
+    _upload(panel, json.dumps(copy).encode())
+    assert "Restored" in panel.message.value and "1 saved position added" in panel.message.value
+    assert upload.value == ()  # ready for the next upload
+    assert records.get_from(path, "04.grid") == {"rows": []}
+    assert "1 saved position (lesson 00)" in panel.description.value
+    # the link downloads the file as it is now
+    href = re.search(r"href='data:application/json;base64,([^']+)'", panel.download.value).group(1)
+    assert json.loads(base64.b64decode(href))["records"]["04.grid"] == {"rows": []}
+    assert "download='manyhands_records.json'" in panel.download.value and "Download my records" in panel.download.value
+    # the stance scale above shows the restored position without re-running its cell
+    assert scale.figure.data[0].x == (3,) and scale.chosen and scale.controls["position"].value == 3
+    # saving a new position refreshes the link
+    scale.controls["position"].value = 7
+    scale.save()
+    href = re.search(r"href='data:application/json;base64,([^']+)'", panel.download.value).group(1)
+    assert [r["value"] for r in json.loads(base64.b64decode(href))["records"]["stance"]] == [3, 7]
+    assert scale.figure.data[0].x == (3,)  # the marker for "now" shows 7; "saved earlier" is unchanged by a save
+
+
+@pytest.mark.parametrize("content, words", [(b"{broken", "not JSON"), (b"x" * 1_000_001, "too big"),
+                                            (b'{"format": "manyhands-records", "version": 1, "records": {"stance": 5}}', "stance")])
+def test_records_panel_refuses_a_bad_upload_and_keeps_the_file(tmp_path, content, words):
+    path = tmp_path / "manyhands_records.json"
+    stance.save_stance("00", 4, path)
+    before = path.read_bytes()
+    panel = widgets.RecordsPanel(path=path)
+    _upload(panel, content, name="oops.json")
+    assert words in panel.message.value and "Nothing was changed" in panel.message.value
+    assert path.read_bytes() == before and "1 saved position" in panel.description.value
+
+
+def test_records_panel_in_a_course_folder_says_where_the_file_is(tmp_path, monkeypatch):
+    monkeypatch.delenv("MANYHANDS_HOME")
+    (tmp_path / "lessons").mkdir()
+    monkeypatch.chdir(tmp_path / "lessons")
+    panel = widgets.RecordsPanel()
+    assert panel.path == tmp_path / "manyhands_records.json"
+    assert "at the top of the course folder" in panel.where.value and "file browser" in panel.where.value
+
+
+def test_records_panel_shows_a_corrupt_file_was_set_aside(tmp_path):
+    path = tmp_path / "manyhands_records.json"
+    path.write_text("{{{")
+    panel = widgets.RecordsPanel(path=path)
+    assert "set aside" in panel.message.value and (tmp_path / "manyhands_records.json.corrupt").exists()
 
 
 def test_debate_map_highlights_the_chosen_debate():
@@ -252,6 +322,9 @@ def test_every_view_has_the_accessibility_layer_and_a_description(sentences, tmp
     for v in views:
         assert "mh-view" in v.view._dom_classes and isinstance(v.view.children[-1], A11y), type(v).__name__
         assert "In words:" in v.description.value, type(v).__name__
+    panel = widgets.RecordsPanel(path=tmp_path / "r.json")  # no chart, so no "in words"; the same layer
+    assert "mh-view" in panel.view._dom_classes and isinstance(panel.view.children[-1], A11y)
+    assert panel.controls["upload"].description == "Upload my records"  # the button's accessible name
     fig = widgets.apparatus_chart(data.load("apparatus_1930"), source="Source: test")
     bundle = fig._repr_mimebundle_()
     assert fig._mh_view.children[:2] == (fig, fig.description) and "Central Committee: 71" in fig.description.value

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, claims, data, stance
+from .. import records as mh_records
 from . import describe
 from .a11y import view as _view
 from .base import _description, _Displayable, _p, _text_side, _wrap
@@ -133,7 +135,7 @@ class ClaimSorter(_Displayable):
 
 
 class StanceScale(_Displayable):
-    """Where do you stand between "the leader decides" and "the system decides"? Saved locally.
+    """Where do you stand between "the leader decides" and "the system decides"? Saved in the records file.
 
     Nothing is marked until the learner moves the slider (the handle rests in the middle only because a slider
     must rest somewhere); reopening after a save starts from the saved position."""
@@ -141,6 +143,8 @@ class StanceScale(_Displayable):
     def __init__(self, lesson: str, path=None):
         self.lesson = lesson
         self.path = path
+        self._saving = False
+        self._file = Path(path) if path else stance.stance_path()
         records, message = stance.load_history(path)
         self.history = records
         start = stance.latest(records, lesson)
@@ -160,7 +164,7 @@ class StanceScale(_Displayable):
             title="Where you stand",
             x_title="0 = the leader decides … 10 = the system decides (position on the course scale)",
             y_title=None,
-            source="Source: your own answers, saved on this computer",
+            source="Source: your own answers, saved in your records file",
             height=260,
         )
         self.figure.update_yaxes(range=[-1, 1])
@@ -182,6 +186,26 @@ class StanceScale(_Displayable):
             w.HTML(f"<small>0: {html.escape(stance.POLES[0])}<br>10: {html.escape(stance.POLES[10])}</small>"),
             self.slider, self.figure, self.description, w.HBox([self.save_button, self.status]),
         ], {"mh-stance-slider": "Your position, from 0 (the leader decides) to 10 (the system decides)"})
+        self._describe()
+        mh_records.on_change(self._records_changed)
+
+    def _records_changed(self, path):
+        """The records file changed (an upload restored positions, say): show the positions it holds now."""
+        if self._saving or Path(path) != self._file:
+            return
+        history, _ = stance.load_history(self.path)
+        if history == self.history:
+            return
+        self.history = history
+        with self.figure.batch_update():
+            self.figure.data[0].x = [r["value"] for r in history]
+            self.figure.data[0].y = [0] * len(history)
+            self.figure.data[0].text = [f"lesson {r['lesson']}, {r['saved_at']}" for r in history]
+        start = stance.latest(history, self.lesson)
+        if not self.chosen and start is not None:
+            self.chosen = True
+            self.slider.value = start
+        self._mark()
         self._describe()
 
     def _mark(self):
@@ -211,11 +235,14 @@ class StanceScale(_Displayable):
         if not self.chosen:
             self.status.value = "<b>Choose a position first:</b> move the slider to where you stand."
             return {}
+        self._saving = True  # this save's own change notice is not news to this view
         try:
             entry = stance.save_stance(self.lesson, self.slider.value, self.path)
         except OSError as exc:
             self.status.value = f"<b>Could not save</b> ({html.escape(str(exc))}). Note your position ({self.slider.value}) by hand."
             return {}
+        finally:
+            self._saving = False
         self.history.append(entry)
         self.status.value = f"Saved: {entry['value']} ({html.escape(stance.describe(entry['value']))}) for lesson {entry['lesson']}."
         self._describe()

@@ -130,7 +130,7 @@ class DecisionTimeline(_Displayable):
     carried_out_by, summary and citation (the formatted source of each row).
     """
 
-    def __init__(self, decisions: pd.DataFrame, source: str):
+    def __init__(self, decisions: pd.DataFrame, source: str, subject: str = "Decisions on grain and the famine"):
         self.decisions = decisions.sort_values("date").reset_index(drop=True)
         actors = sorted({a.strip() for cell in self.decisions["actors"] for a in str(cell).split(";") if a.strip()})
         self.actors = actors
@@ -142,7 +142,7 @@ class DecisionTimeline(_Displayable):
         first, last = self.decisions["date"].min().year, self.decisions["date"].max().year
         years = f"{first}–{last}" if first != last else f"{first}"
         self.figure = charts.figure_widget(
-            title=f"Decisions on grain and the famine, {years}", x_title="Date", y_title=None, source=source,
+            title=f"{subject}, {years}", x_title="Date", y_title=None, source=source,
             height=max(380, 120 + 24 * len(actors)))
         lanes = {a: i for i, a in enumerate(actors)}
         self._lane = lanes

@@ -214,7 +214,8 @@ class Ledger(_Displayable):
     and a judgement under each of Jaspers's four kinds of guilt.
 
     ``cases`` is a list of (case_id, label); ``actors`` a list of names or (id, label) pairs (e.g. network.LEVELS).
-    ``save`` is called with ``value()`` when the learner presses Save; ``saved`` is a dict that ``value()`` gave before
+    ``save`` is called with ``value()`` when the learner presses Save; ``record`` names a key of the learner's records
+    file to read from and save to instead; ``saved`` is a dict that ``value()`` gave before
     (a damaged or partial one is restored as far as it fits, with a message).  ``control(case, actor, field)`` gives one
     dropdown (field: 'did' or a kind of guilt); ``controls`` holds them all, keyed by (case, actor, field), and the
     evidence boxes keyed by (case, 'evidence').
@@ -222,7 +223,12 @@ class Ledger(_Displayable):
 
     DID_LABEL = "What the documents show they did"
 
-    def __init__(self, cases, actors, save=None, saved=None):
+    def __init__(self, cases, actors, save=None, saved=None, record: str | None = None):
+        if record is not None:  # keep the ledger in the learner's records file under this key (manyhands.records)
+            from .. import records
+
+            saved = records.get(record) if saved is None else saved
+            save = save or (lambda value: records.put(record, value))
         self.cases = ledger.pairs(cases, "case")
         self.actors = ledger.pairs(actors, "actor")
         self._save = save
@@ -336,3 +342,45 @@ class Ledger(_Displayable):
         self.progress.value = f"<p>{done} of {total} choices made.</p>"
         if _change is not None and self._save is not None:
             self.status.value = "Changed since you last saved."
+
+
+class EarlierPosition(_Displayable):
+    """Where the learner stood in an earlier lesson, read from the records file, in words; kept up to date when an
+    upload restores the records.  A missing position is said plainly, with the three ways to get it back."""
+
+    def __init__(self, lesson: str = "00"):
+        from .. import records, stance
+
+        self._stance, self._records = stance, records
+        self.lesson = lesson
+        self.message = w.HTML()
+        self.message.add_class("mh-earlier-position")
+        self.view = _view([self.message])
+        self.refresh()
+        records.on_change(self._changed)
+
+    def _changed(self, _path):
+        self.refresh()
+
+    def position(self) -> int | None:
+        history, _ = self._stance.load_history()
+        return self._stance.latest(history, self.lesson)
+
+    def refresh(self) -> None:
+        history, note = self._stance.load_history()
+        value = self._stance.latest(history, self.lesson)
+        if value is None:
+            where = html.escape(self._records.records_path().name)
+            self.message.value = (
+                f"<p style='max-width:60em'><b>No position from lesson {html.escape(self.lesson)} was found</b> in your "
+                f"records file ({where}). If you saved it on another computer or in an earlier Binder session, "
+                "upload your downloaded copy with the panel below and this message will change; or go back to lesson "
+                f"{html.escape(self.lesson)} and record it; or simply mark below where you think you stood then, and "
+                "say so in your answer.</p>")
+            return
+        entry = [r for r in history if r["lesson"] == self.lesson][-1]
+        when = f", saved {html.escape(entry['saved_at'][:10])}" if entry.get("saved_at") else ""
+        self.message.value = (
+            f"<p style='max-width:60em'>In lesson {html.escape(self.lesson)} you stood at <b>{value}</b> on the scale "
+            f"from 0 (the leader decides) to 10 (the system decides): "
+            f"<b>{html.escape(self._stance.describe(value))}</b>{when}.</p>")

@@ -1,0 +1,68 @@
+"""Lesson 04's views: the radicalisation model's sliders move its chart; the comparison grid shows evidence, keeps
+ratings, restores and saves them, and says them in words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from manyhands import widgets
+
+
+def _grid() -> pd.DataFrame:
+    rows = []
+    for dim, name in (("orders", "Written orders signed by the leader"), ("targets", "Numbers set by the centre")):
+        for regime in ("USSR", "Nazi Germany"):
+            rows.append(dict(dimension_id=dim, dimension=name, question=f"Q about {name}?", regime=regime,
+                             evidence=f"{regime} evidence on {dim} <b>", citation="Someone 1999, 12"))
+    return pd.DataFrame(rows)
+
+
+def test_the_model_answers_each_slider():
+    view = widgets.RadicalisationModel()
+    lead = max(view.figure.data[0].y[-1], *(t.y[-1] for t in view.figure.data[:4]))
+    view.controls["explicitness"].value = 0.0
+    assert max(t.y[-1] for t in view.figure.data[:4]) > lead
+    view.controls["explicitness"].value = 1.0
+    assert max(t.y[-1] for t in view.figure.data[:4]) <= 1.0 + 1e-9
+    assert "No agency went beyond" in view.summary.value and "In words" in view.description.value
+    view.controls["explicitness"].value = 0.0
+    view.controls["zeal"].value = 0.3
+    assert "went beyond <b>twice</b>" in view.summary.value
+    view.controls["rounds"].value = 3
+    assert len(view.figure.data[0].x) == 4 and list(view.figure.data[-1].y) == [1.0, 1.0]
+
+
+def test_the_grid_shows_evidence_escaped_and_keeps_ratings_per_dimension():
+    saved = []
+    grid = widgets.ComparisonGrid(_grid(), save=saved.append)
+    assert "USSR evidence on orders &lt;b&gt;" in grid.evidence.value and "Nazi Germany" in grid.evidence.value
+    assert "0 of 4 given" in grid.description.value
+    grid.rating["USSR"].value = 3
+    grid.note.value = "Stalin signed the lists"
+    assert grid.value()["ratings"]["orders"] == {"USSR": 3, "Nazi Germany": None, "note": "Stalin signed the lists"}
+    assert list(grid.figure.data[0].x) == [3] and saved[-1] == grid.value()
+    grid.dimension.value = "targets"
+    assert grid.rating["USSR"].value is None and grid.note.value == "" and "targets" in grid.evidence.value
+    grid.rating["Nazi Germany"].value = 1
+    assert "1 of 4" not in grid.description.value and "2 of 4 given" in grid.description.value
+    grid.dimension.value = "orders"
+    assert grid.rating["USSR"].value == 3 and grid.note.value == "Stalin signed the lists"
+    assert "Written orders signed by the leader: USSR strongly, Nazi Germany not yet rated" in grid.description.value
+
+
+def test_the_grid_restores_what_it_can_and_says_so():
+    good = {"version": 1, "ratings": {"orders": {"USSR": 2, "Nazi Germany": True, "note": "x"}, "elsewhere": {"USSR": 1}}}
+    grid = widgets.ComparisonGrid(_grid(), saved=good)
+    assert grid.rating["USSR"].value == 2 and grid.rating["Nazi Germany"].value is None
+    assert "1 given" in grid.message.value and "1 entries" in grid.message.value
+    for bad in ("nonsense", {"ratings": 5}, {}):
+        fresh = widgets.ComparisonGrid(_grid(), saved=bad)
+        assert "could not be read" in fresh.message.value and fresh.value()["ratings"]["orders"]["USSR"] is None
+
+
+def test_a_failing_save_is_reported_not_raised():
+    def broken(_value):
+        raise OSError("read-only")
+    grid = widgets.ComparisonGrid(_grid(), save=broken)
+    grid.rating["USSR"].value = 1
+    assert "could not be saved" in grid.message.value and grid.value()["ratings"]["orders"]["USSR"] == 1
