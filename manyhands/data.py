@@ -94,14 +94,21 @@ def _cache_file() -> Path:
     return (Path(home) if home else Path.home() / ".manyhands") / "cache" / "validated.json"
 
 
+def _files(name: str) -> list[Path]:
+    """The CSV of a resource and those of the resources its foreign keys point into: its validation reads them all."""
+    res = resource(name)
+    others = [fk.get("reference", {}).get("resource") for fk in res.get("schema", {}).get("foreignKeys", [])]
+    return [DATA_DIR / res["path"], *(DATA_DIR / resource(o)["path"] for o in dict.fromkeys(others) if o and o != name)]
+
+
 def _content_key(name: str) -> str:
     """A digest of everything validation depends on: the descriptor, the CSV and the library version."""
     from importlib.metadata import version
 
-    res = resource(name)
     digest = hashlib.sha256()
     digest.update(DATAPACKAGE.read_bytes())
-    digest.update((DATA_DIR / res["path"]).read_bytes())
+    for path in _files(name):
+        digest.update(path.read_bytes())
     digest.update(version("frictionless").encode())
     return f"{name}:{digest.hexdigest()}"
 
@@ -130,7 +137,7 @@ def _remember_valid(key: str) -> None:
 
 
 @lru_cache(maxsize=None)
-def _validated(name: str, mtime_ns: int) -> bool:
+def _validated(name: str, mtime_ns: tuple[int, ...]) -> bool:
     key = _content_key(name)
     if _cached_valid(key):
         return True
@@ -145,11 +152,10 @@ def _validated(name: str, mtime_ns: int) -> bool:
 
 def validate(name: str) -> None:
     """Validate one resource against its schema; raise DataError listing the problems."""
-    res = resource(name)
-    path = DATA_DIR / res["path"]
-    if not path.exists():
-        raise DataError(f"Dataset {name!r} should be at {path}, but that file is missing.")
-    _validated(name, path.stat().st_mtime_ns)
+    for path in _files(name):
+        if not path.exists():
+            raise DataError(f"Dataset {name!r} should be at {path}, but that file is missing.")
+    _validated(name, tuple(p.stat().st_mtime_ns for p in _files(name)))
 
 
 def validate_all() -> None:

@@ -304,3 +304,37 @@ def test_procurement_plans_follow_what_the_sources_state():
     harvest = data.load("grain_harvest").set_index("year")
     ussr = q[q["territory"] == "USSR"]
     assert (ussr["grain_mt"] < 0.5 * harvest.loc[ussr["harvest_year"], "harvest_official_mt"].to_numpy()).all()
+
+
+def test_a_change_to_a_referenced_table_revalidates(tmp_path, monkeypatch):
+    """A remembered pass does not outlive a change to a table that the resource's foreign key reads (here one made
+    on a copy: the Soviet rows of decision_roles pointing into famine_decisions)."""
+    import shutil
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(data.DATA_DIR, copy)
+    package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    roles = next(r for r in package["resources"] if r["name"] == "decision_roles")
+    roles["schema"]["foreignKeys"] = [{"fields": "decision_id", "reference": {"resource": "famine_decisions", "fields": "decision_id"}}]
+    (copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    csv = copy / "decision_roles.csv"
+    lines = csv.read_text(encoding="utf-8").split("\n")
+    csv.write_text("\n".join(l for l in lines if l == lines[0] or ",USSR," in l) + "\n", encoding="utf-8")
+    monkeypatch.setattr(data, "DATA_DIR", copy)
+    monkeypatch.setattr(data, "DATAPACKAGE", copy / "datapackage.json")
+    data._frictionless_package.cache_clear()
+    data._validated.cache_clear()
+    data.descriptor.cache_clear()
+    try:
+        data.validate("decision_roles")
+        assert data._cached_valid(data._content_key("decision_roles"))
+        docs = copy / "famine_decisions.csv"
+        docs.write_text("\n".join(l for l in docs.read_text(encoding="utf-8").split("\n") if not l.startswith("d01,")),
+                        encoding="utf-8")
+        data._frictionless_package.cache_clear()
+        with pytest.raises(data.DataError, match="foreign key"):
+            data.validate("decision_roles")
+    finally:
+        data._frictionless_package.cache_clear()
+        data._validated.cache_clear()
+        data.descriptor.cache_clear()

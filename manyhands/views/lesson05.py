@@ -151,7 +151,7 @@ class NetworkView(_Displayable):
         total = max([-y for _, y in pos.values()] + [0]) + 0.5 if pos else 1
         summary = network.actor_summary(rows)
         by_actor = {r["actor"]: r for r in summary.to_dict("records")}
-        n_levels = len(network.ROLES)
+        n_roles = len(network.ROLES)
         with self.figure.batch_update():
             for i, role in enumerate(network.ROLES):
                 xs, ys = [], []
@@ -168,7 +168,7 @@ class NetworkView(_Displayable):
                 trace.visible = bool(xs)
             for j, level in enumerate(network.LEVELS):
                 nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == "actor" and d["level"] == level]
-                trace = self.figure.data[n_levels + j]
+                trace = self.figure.data[n_roles + j]
                 trace.x = [pos[n][0] for n in nodes]
                 trace.y = [pos[n][1] for n in nodes]
                 trace.text = ["<br>".join(labels[n]) for n in nodes]
