@@ -465,7 +465,8 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         blanks=("stalin_documents", "hitler_documents"),
         key=lambda: _documents_of("Stalin", "Hitler"),
         turn="replace each None with a whole number from the column `documents` of the table `summary`.",
-        hint="find each leader's row by name: summary.set_index(\"actor\").loc[\"Stalin\", \"documents\"].",
+        hint="make the actors' names the row labels with set_index, find each leader's row by name with .loc, and read "
+             "the column documents.",
         praise=lambda k: f"Stalin appears in {k[0]} documents, Hitler in {k[1]}. Who stands next to each of them in "
                          "the network, and in which roles?",
         kinds=(numbers.Integral,),
@@ -530,7 +531,9 @@ def _close(value, expected, tolerance: float) -> bool:
         except TypeError:
             return False
     if isinstance(expected, dict):
-        return isinstance(value, dict) and {str(k): (v.strip() if isinstance(v, str) else v) for k, v in value.items()} == expected
+        fold = lambda v: v.strip().casefold() if isinstance(v, str) else v  # noqa: E731  (capitals do not matter)
+        return isinstance(value, dict) and {str(k).strip(): fold(v) for k, v in value.items()} == \
+            {k: fold(v) for k, v in expected.items()}
     if isinstance(expected, str):  # a name: spaces around it and capital letters do not matter
         return isinstance(value, str) and value.strip().casefold() == expected.casefold()
     if isinstance(expected, bool) or not _is_number(expected):
@@ -557,6 +560,8 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
         if collection and isinstance(value, str):
             return (f"`{name}` should be several values in brackets, each in quotes, such as "
                     f"{{\"a\", \"c\"}} or [\"x\", \"y\"], not one piece of text.")
+        if kind is numbers.Integral and isinstance(value, float) and value.is_integer():
+            continue  # 9.0 is a whole number to a historian; the comparison takes it as 9
         if not isinstance(value, kind) or isinstance(value, bool):
             what = type(value).__name__
             if what in ("Series", "DataFrame"):
@@ -593,6 +598,24 @@ def evaluate(checkpoint: str, *values) -> Message:
                                checkpoint)
             return Message("no", f"`{name}` is empty: no row matched your condition. Copy the value you compare with "
                                  "exactly from the table (spaces, capitals and dashes count: – is not -).", checkpoint)
+    for name, value, expected in zip(cp.blanks, values, key):
+        if isinstance(expected, dict) and isinstance(value, dict):
+            missing = [k for k in expected if k not in {str(x).strip() for x in value}]
+            extra = [str(k) for k in value if str(k).strip() not in expected]
+            if missing or extra:
+                return Message("no", f"`{name}` should give one answer for each of {', '.join(expected)}"
+                               + (f"; missing: {', '.join(missing)}" if missing else "")
+                               + (f"; not asked for: {', '.join(extra)}" if extra else "") + ".", checkpoint)
+            words = sorted(set(expected.values()))
+            folded = {w.casefold() for w in words if isinstance(w, str)}
+            odd = [f"{k}: {v!r}" for k, v in value.items() if not isinstance(v, str) or v.strip().casefold() not in folded]
+            if odd:
+                return Message("no", f"each answer in `{name}` should be one of {', '.join(words)}, spelled "
+                                     f"so; look at {'; '.join(odd)}.", checkpoint)
+    counts = [v for v in values if _is_number(v)]
+    if counts and len(counts) == len(values) and all(v == 0 for v in counts) and not all(k == 0 for k in key):
+        return Message("no", "no row matched your condition, so every count is 0. Check the value you compare with: "
+                             "spelling and capitals count (\"A\", not \"a\"; \"Stalin\", not \"stalin\").", checkpoint)
     # a share (between 0 and 1) answered with a percentage or a count
     shares = [name for name, value, expected in zip(cp.blanks, values, key)
               if isinstance(expected, float) and 0 <= expected <= 1 and _is_number(value) and value > 1]
@@ -652,3 +675,48 @@ def check(checkpoint: str, *values) -> None:
         print(repr(message))
     else:
         display(message)
+
+
+# ---- the errors a beginner meets first, in one plain box -------------------------------------------------------
+
+def explain_error(etype, evalue) -> str | None:
+    """A plain explanation of a common beginner's error in a lesson cell, or None for any other error."""
+    text = str(evalue)
+    if etype is ValueError and "truth value of a Series is ambiguous" in text:
+        return ("to join two conditions on a table, use & (not `and`) and put each condition in brackets, such as "
+                "(roles[\"actor\"] == \"Stalin\") & (roles[\"role\"] == \"initiated\").")
+    if etype is TypeError and "unsupported operand type(s) for &" in text:
+        return ("put each condition in brackets before joining them with &: (table[\"a\"] == x) & (table[\"b\"] == y). "
+                "Without brackets Python joins the wrong pieces first.")
+    if etype is KeyError:
+        return (f"there is no row or column named {text}. A name must match the table exactly, capitals and spaces "
+                "included: look at the table and copy the name.")
+    if etype is NameError and "is not defined" in text:
+        word = text.split("'")[1] if text.count("'") >= 2 else ""
+        return (f"Python does not know the name {word!r}. If you meant a piece of text or a letter, put it in quotes, "
+                f"such as \"{word}\"; if you meant a table or a variable, run the cells above first.")
+    return None
+
+
+def _friendly_errors(shell, etype, evalue, tb, tb_offset=None):
+    """IPython's handler for the errors above: one "Not yet" box, with Python's own last line under it."""
+    words = explain_error(etype, evalue)
+    if words is None:
+        return shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
+    from IPython.display import display
+
+    display(Message("no", words + f" (Python said: {etype.__name__}: {evalue})", "error"))
+    return None
+
+
+def _install_friendly_errors() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((ValueError, TypeError, KeyError, NameError), _friendly_errors)
+
+
+_install_friendly_errors()

@@ -751,7 +751,7 @@ def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, 
     did = page.locator(".mh-ledger-0-0-did select")
     did.scroll_into_view_if_needed()
     assert did.get_attribute("aria-label") == ("The decree of 14 December 1932 (lesson 02), leader: what the documents "
-                                               "show they did")
+                                               "show they did (the most serious)")
     did.select_option("signed")
     page.locator(".mh-ledger-0-0-moral select").select_option("heavy")
     _wait_for(page, lambda: "2 of 120 choices made" in page.locator(".mh-ledger-progress").inner_text(), "the count of choices")

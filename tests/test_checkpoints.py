@@ -136,3 +136,39 @@ def test_run_all_says_your_turn_and_right_answers_say_yes(path, tmp_path, monkey
         assert n == 1 and text.startswith("Your turn:"), f"{path.name} {cid} on Run All: {text!r}"
         text, n = _message(answered.cells[i])
         assert n == 1 and text.startswith("Yes:"), f"{path.name} {cid} with a right answer: {text!r}"
+
+
+def test_forms_a_beginner_gives_get_their_own_message():
+    from manyhands.checkpoints import evaluate
+
+    assert evaluate("04.1", {"A", "C"}).kind == "yes"                      # capitals count as the letters
+    assert "empty set" in evaluate("04.1", set()).text
+    assert "empty dictionary" in evaluate("04.1", {}).text
+    assert "percentages or counts" in evaluate("04.6", 50, 14.3).text
+    assert "each other's places" in evaluate("04.6", 1 / 7, 0.5).text
+    assert "look at a: 'crimnal'" in evaluate("05.2", {"a": "crimnal", "b": "political", "c": "moral",
+                                                       "d": "metaphysical"}).text
+    assert "missing: d" in evaluate("05.2", {"a": "criminal", "b": "political", "c": "moral"}).text
+    assert evaluate("05.4", 9.0, 4.0).kind == "yes"                       # 9.0 is a whole number
+    assert "capitals count" in evaluate("05.5", 0, 0).text
+    assert "<code>" in evaluate("05.5", 0, 0)._repr_html_() or "`" not in evaluate("05.5", 0, 0).text
+
+
+def test_a_beginners_pandas_errors_are_explained_and_others_are_left_alone():
+    import pandas as pd
+
+    from manyhands.checkpoints import explain_error
+
+    t = pd.DataFrame({"actor": ["Stalin"], "role": ["signed"]})
+    for code, words in (('t[t["actor"] == "Stalin" and t["role"] == "signed"]', "& (not `and`)"),
+                        ('t["actor"] == "Stalin" & t["role"] == "signed"', "brackets"),
+                        ('t.set_index("actor").loc["stalin", "role"]', "no row or column named 'stalin'"),
+                        ("{a, c}", "put it in quotes")):
+        try:
+            eval(code, {"t": t})
+        except Exception as exc:  # noqa: BLE001
+            explained = explain_error(type(exc), exc)
+            assert explained and words in explained, (code, explained)
+        else:
+            raise AssertionError(f"{code} did not fail")
+    assert explain_error(ZeroDivisionError, ZeroDivisionError("division by zero")) is None

@@ -199,7 +199,7 @@ def test_every_ledger_control_has_an_accessible_name():
         assert len(css) == 1 and css[0] in names, key
         assert CASES[[c for c, _ in CASES].index(key[0])][1] in names[css[0]]
     assert len(set(names.values())) == len(names)  # no two controls share a name
-    assert names["mh-ledger-0-0-did"] == "The decree of 14 December 1932, leader: what the documents show they did"
+    assert names["mh-ledger-0-0-did"] == "The decree of 14 December 1932, leader: what the documents show they did (the most serious)"
 
 
 def test_ledger_model_rejects_bad_cases_and_actors():

@@ -221,7 +221,7 @@ class Ledger(_Displayable):
     evidence boxes keyed by (case, 'evidence').
     """
 
-    DID_LABEL = "What the documents show they did"
+    DID_LABEL = "What the documents show they did (the most serious)"
 
     def __init__(self, cases, actors, save=None, saved=None, record: str | None = None):
         self._record, self._saving = record, False
