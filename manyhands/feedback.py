@@ -103,7 +103,7 @@ def defined(namespace: Mapping, name: str):
     error = last.get("error")
     if isinstance(error, SyntaxError) and _mentions(last.get("source", ""), name):
         raise AnswerError(
-            f"The cell where you write `{name}` has a {type(error).__name__} (line {error.lineno}: {error.msg}), "
+            f"The cell where you write `{name}` has {_a(type(error).__name__)} (line {error.lineno}: {error.msg}), "
             f"so Python did not run it and still holds your previous `{name}`, if any. Fix the line shown under "
             "that cell (a missing colon, bracket or quote, or an indent), run that cell again, then run this check."
         )
@@ -128,12 +128,22 @@ def check_answered(value, name: str) -> None:
     if value is None or value is Ellipsis:
         raise AnswerError(f"`{name}` has no answer yet: replace the placeholder with your answer and run the cell again.")
     if isinstance(value, (str, list, tuple, set, dict, frozenset)) and len(value) == 0:
+        if "(" in name:  # what a function gave back: the learner did write it, and nothing passed its condition
+            raise AnswerError(f"`{name}` gave back an empty {type(value).__name__}: nothing passed your condition. "
+                              "Check the condition on the data in a cell of your own.")
         raise AnswerError(f"`{name}` is empty. Fill it in and run the cell again.")
 
 
-def _pandas_hint(value) -> str:
-    """What to do when a pandas object arrives where one plain value is asked for."""
+def _pandas_hint(value, wanted: tuple = ()) -> str:
+    """What to do when a pandas object arrives where a plain value (or a list) is asked for."""
     kind = type(value).__name__
+    columnish = kind == "Series" or kind.endswith("Array") or kind == "ndarray"
+    if columnish and list in wanted:
+        return (" It is a column of values from pandas, not a Python list: turn it into a list by adding .tolist() "
+                "at the end.")
+    if columnish and (int in wanted or float in wanted):
+        return (" It is a column of values, not one number. To count the Trues of a True/False column or add up a "
+                "column, end with .sum(); to take one value out of it, use .iloc[0] (the first) or .loc[label].")
     if kind == "Series":
         return (" A Series is a column of values with their labels, even when it holds one value. Take one "
                 "value out of it with .iloc[0] (the first), .loc[label] (by its label) or .item() (its only value).")
@@ -158,8 +168,11 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
         if isinstance(value, str) and (int in types or float in types):
             hint = (" It looks like a number written as text (in quotes). Leave out the quotes, or convert it "
                     f"with {types[0].__name__}(...).{hint}")
-        hint = _pandas_hint(value) + hint
-        raise AnswerError(f"`{name}` should be {_a(wanted)}, but it is {_a(_type_name(value))}.{hint}")
+        hint = _pandas_hint(value, types) + hint
+        what = _type_name(value)
+        if what.endswith("Array") or what == "ndarray":
+            what = f"column of values (a {what})"
+        raise AnswerError(f"`{name}` should be {_a(wanted)}, but it is {_a(what)}.{hint}")
 
 
 def _suggest(word, choices: Iterable[str]) -> str:
@@ -288,6 +301,11 @@ def _alarm(_signum, _frame):
 
 def _text_column_hint(exc: Exception) -> str:
     text = str(exc)
+    if isinstance(exc, ValueError) and "truth value of a Series is ambiguous" in text:
+        return (" Between two True/False columns use & instead of `and` (and | instead of `or`), with each "
+                "condition in its own brackets.")
+    if isinstance(exc, TypeError) and "unsupported operand type(s) for &" in text:
+        return " Put each condition in its own brackets before joining them with &."
     if "NAType" in text or "NaN" in text:
         return (" A calculation met a missing value (<NA>). Often that means a condition kept no rows at all, for"
                 " example a column of text such as \"1930\" compared with the number 1930: look at the column's"
@@ -333,7 +351,7 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
         raise
     except Exception as exc:  # the learner's code failed: say how, without a wall of traceback
         raise AnswerError(
-            f"`{_described(label, args, kwargs)}` raised {type(exc).__name__}: {exc}.{_text_column_hint(exc)} "
+            f"`{_described(label, args, kwargs)}` raised {type(exc).__name__}: {str(exc).rstrip('.')}.{_text_column_hint(exc)} "
             "Test it on the data in a cell of your own to find the line that fails."
         ) from None
     finally:
