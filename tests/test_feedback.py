@@ -70,8 +70,17 @@ def test_a_loop_that_never_ends_is_stopped_and_explained():
 
 
 def test_a_series_where_one_value_is_asked_for():
-    with pytest.raises(feedback.AnswerError, match=r"Series is a column.*\.iloc\[0\]"):
+    # a number asked for: count or add up with .sum(), or take one value out with .iloc[0]
+    with pytest.raises(feedback.AnswerError, match=r"column of values, not one number.*\.sum\(\).*\.iloc\[0\]"):
         feedback.check_type(pd.Series([1934]), int, "largest_gap(harvest)")
+    # a list asked for: .tolist(), for a Series and for a pandas array alike
+    with pytest.raises(feedback.AnswerError, match=r"a Series\. It is a column of values from pandas.*\.tolist\(\)"):
+        feedback.check_type(pd.Series(["n04"]), list, "unsigned_roles(nazi, \"Hitler\")")
+    with pytest.raises(feedback.AnswerError, match=r"column of values \(a StringArray\).*\.tolist\(\)"):
+        feedback.check_type(pd.array(["signed"], dtype="string"), list, "roles_of(roles, \"Hitler\")")
+    # what a function gave back, empty: nothing passed the condition (the learner did write it)
+    with pytest.raises(feedback.AnswerError, match="gave back an empty list: nothing passed your condition"):
+        feedback.check_type([], list, "initiator_not_signer(roles)")
     with pytest.raises(feedback.AnswerError, match="DataFrame is a whole table"):
         feedback.check_type(pd.DataFrame({"a": [1]}), float, "x")
     with pytest.raises(feedback.AnswerError, match="number written as text"):
