@@ -597,33 +597,47 @@ def test_lesson_03_widgets_respond_in_jupyterlab(lab, page, shots):
     assert errors == 0, "the lesson wrote to stderr while running"
 
 
+def _checkpoint_wrong_then_right(page, cid: str, wrong: str, right: str, what: str) -> None:
+    """Answer a lesson checkpoint wrong first ("Not yet"), then right ("Yes"), as a learner would."""
+    i = _run_cell(page, f'check("{cid}"', wrong)
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), f"'Not yet' for {what}")
+    _run_cell(page, f'check("{cid}"', right)
+    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), f"'Yes' after {what}")
+
+
+def _exercise_wrong_then_right(page, base, shots, exercise: str, define: str, wrong: str, right: str, question: int,
+                               expect: str) -> None:
+    """Answer an exercise question wrong first: one short message (``expect`` in it, no traceback), then right."""
+    _open_and_run(page, base, f"{exercise}.ipynb", folder=f"exercises/{exercise}", run=False)
+    _run_cell(page, "from manyhands import data, feedback")
+    _run_cell(page, define, wrong)
+    j = _run_cell(page, f"# Checks for question {question}")
+    _wait_for(page, lambda: "Not yet" in _cell_output(page, j), "the check's message")
+    shown = _cell_output(page, j)
+    assert expect in shown and "Traceback" not in shown, shown
+    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"{exercise.replace('ex', 'exercise')}_wrong_first.png"))
+    _run_cell(page, define, right)
+    _run_cell(page, f"# Checks for question {question}")
+    _wait_for(page, lambda: f"Question {question}: well done." in _cell_output(page, j), "well done for the right answer")
+
+
 def test_lesson_03_checkpoint_and_exercise_03_answered_wrong_first(lab, page, shots):
     base, _home = lab
     _open_and_run(page, base, "03_terror_by_quota.ipynb")
     _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 5, "five 'Your turn' messages")
     # a percentage where a share is asked: "Not yet", then the share: "Yes"
-    i = _run_cell(page, 'check("03.2"', 'death_share_1937 = 44.7\n\ncheck("03.2", death_share_1937)')
-    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "'Not yet' for a percentage")
-    _run_cell(page, 'check("03.2"', 'row = repression.set_index("year").loc[1937]\n'
-              'death_share_1937 = row["death_sentences"] / row["convicted"]\n\ncheck("03.2", death_share_1937)')
-    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the share")
-
-    _open_and_run(page, base, "ex03.ipynb", folder="exercises/ex03", run=False)
-    _run_cell(page, "from manyhands import data, feedback")
-    _run_cell(page, "def death_share(table, year):",
-              'def death_share(table, year):\n    row = table.set_index("year").loc[year]\n'
-              '    return float(row["convicted"] / row["death_sentences"])')
-    j = _run_cell(page, "# Checks for question 1")
-    _wait_for(page, lambda: "Not yet" in _cell_output(page, j), "the check's message")
-    shown = _cell_output(page, j)
-    assert "between 0 and 1" in shown and "Traceback" not in shown
-    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "exercise03_wrong_first.png"))
-    _run_cell(page, "def death_share(table, year):",
-              'def death_share(table, year):\n    row = table.set_index("year").loc[year]\n'
-              '    return float(row["death_sentences"] / row["convicted"])')
-    _run_cell(page, "# Checks for question 1")
-    _wait_for(page, lambda: "Question 1: well done." in _cell_output(page, j), "well done for the right answer")
+    _checkpoint_wrong_then_right(
+        page, "03.2", 'death_share_1937 = 44.7\n\ncheck("03.2", death_share_1937)',
+        'row = repression.set_index("year").loc[1937]\n'
+        'death_share_1937 = row["death_sentences"] / row["convicted"]\n\ncheck("03.2", death_share_1937)', "a percentage")
+    # the fraction upside down
+    _exercise_wrong_then_right(
+        page, base, shots, "ex03", "def death_share(table, year):",
+        'def death_share(table, year):\n    row = table.set_index("year").loc[year]\n'
+        '    return float(row["convicted"] / row["death_sentences"])',
+        'def death_share(table, year):\n    row = table.set_index("year").loc[year]\n'
+        '    return float(row["death_sentences"] / row["convicted"])', 1, "between 0 and 1")
 
 
 def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab, page, shots):
@@ -680,30 +694,16 @@ def test_lesson_04_checkpoint_and_exercise_04_answered_wrong_first(lab, page, sh
     base, _home = lab
     _open_and_run(page, base, "04_working_towards_the_fuehrer.ipynb")
     _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
-    # a percentage where a share is asked: "Not yet", then the share: "Yes"
-    i = _run_cell(page, 'check("04.4"', 'share_stepped_out = 2.4\n\ncheck("04.4", share_stepped_out)')
-    _wait_for(page, lambda: "Not yet" in _cell_output(page, i), "'Not yet' for a percentage")
-    _run_cell(page, 'check("04.4"', 'share_stepped_out = 12 / 500\n\ncheck("04.4", share_stepped_out)')
-    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the share")
-
-    _open_and_run(page, base, "ex04.ipynb", folder="exercises/ex04", run=False)
-    _run_cell(page, "from manyhands import data, feedback")
+    _checkpoint_wrong_then_right(page, "04.4", 'share_stepped_out = 2.4\n\ncheck("04.4", share_stepped_out)',
+                                 'share_stepped_out = 12 / 500\n\ncheck("04.4", share_stepped_out)', "a percentage")
     # every row as the denominator: the unknown signatures counted as "not signed"
-    _run_cell(page, "def leader_share(documents, name):",
-              'def leader_share(documents, name):\n'
-              '    return float(documents["signed_by"].str.contains(name).sum() / len(documents))')
-    j = _run_cell(page, "# Checks for question 2")
-    _wait_for(page, lambda: "Not yet" in _cell_output(page, j), "the check's message")
-    shown = _cell_output(page, j)
-    assert "not checked by the course" in shown and "Traceback" not in shown
-    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "exercise04_wrong_first.png"))
-    _run_cell(page, "def leader_share(documents, name):",
-              'def leader_share(documents, name):\n'
-              '    checked = documents[documents["signed_by"] != "not checked by the course"]\n'
-              '    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')
-    _run_cell(page, "# Checks for question 2")
-    _wait_for(page, lambda: "Question 2: well done." in _cell_output(page, j), "well done for the right answer")
+    _exercise_wrong_then_right(
+        page, base, shots, "ex04", "def leader_share(documents, name):",
+        'def leader_share(documents, name):\n'
+        '    return float(documents["signed_by"].str.contains(name).sum() / len(documents))',
+        'def leader_share(documents, name):\n'
+        '    checked = documents[documents["signed_by"] != "not checked by the course"]\n'
+        '    return float(checked["signed_by"].str.contains(name).sum() / len(checked))', 2, "not checked by the course")
 
 
 def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, shots):
