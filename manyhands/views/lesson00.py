@@ -157,7 +157,9 @@ class StanceScale(_Displayable):
         self.slider.add_class("mh-stance-slider")
         self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
         self.save_button.on_click(lambda _b: self.save())
-        hint = "" if self.chosen else " No position chosen yet: move the slider (or use the arrow keys) to where you stand."
+        hint = "" if self.chosen else " Move the slider (or use the arrow keys) to where you stand."
+        if not records and not self.chosen and message.startswith("No saved position yet"):
+            message = "No position saved yet."  # one sentence, not two saying the same
         self.status = w.HTML(f"<i>{html.escape(message + hint)}</i>")
         self.controls = {"position": self.slider}
         self.figure = charts.figure_widget(
