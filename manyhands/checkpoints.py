@@ -119,13 +119,11 @@ def _first_year_above(harvest, threshold):
     return None
 
 
-NOT_CHECKED = "not checked by the course"
-
 
 def _leader_share(table: str, leader: str) -> float:
     """The share of a table's documents with a checked signature that name the leader in signed_by."""
     d = data.load(table)
-    checked = d[d["signed_by"] != NOT_CHECKED]
+    checked = d[d["signed_by"] != data.NOT_CHECKED]
     return float(checked["signed_by"].str.contains(leader).mean())
 
 

@@ -208,10 +208,18 @@ def year(item: dict) -> int | None:
     return parts[0][0]
 
 
+NOT_CHECKED = "not checked by the course"   # a cell the course has not seen in the source: an unknown, not a "no"
+
+
+def source_ids(cell) -> list[str]:
+    """The reference ids in a source_id cell: one id, or several separated by ';' (an empty cell gives none)."""
+    return [one.strip() for one in str(cell).split(";") if one.strip()] if isinstance(cell, str) else []
+
+
 def cite(source_id: str, locator: str | None = None) -> str:
     """A short citation, e.g. ``Thompson 1980, p. 905``, for a reference id (or several, separated by ';')."""
     if ";" in source_id:
-        return "; ".join(cite(one.strip(), locator) for one in source_id.split(";") if one.strip())
+        return "; ".join(cite(one, locator) for one in source_ids(source_id))
     try:
         item = references()[source_id]
     except KeyError:

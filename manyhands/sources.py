@@ -78,7 +78,7 @@ def lesson_references(nb) -> list[str]:
         refs |= {s["id"] for s in res.get("sources", []) if "id" in s}
         frame = data.load(name)
         if "source_id" in frame.columns:
-            refs |= {one.strip() for cell in frame["source_id"].dropna() for one in cell.split(";") if one.strip()}
+            refs |= {one for cell in frame["source_id"] for one in data.source_ids(cell)}
     return sorted(refs, key=lambda r: data.cite(r).lower())
 
 

@@ -39,7 +39,7 @@ def test_every_source_id_resolves():
             # only a row that says what the course has not found may stand without a source
             assert unsourced.get("evidence", pd.Series([], dtype=str)).str.startswith("The course has not").all() \
                 and (len(unsourced) == 0 or "evidence" in frame.columns), f"{name}: a row without source_id"
-            cited = {one.strip() for cell in frame["source_id"].dropna() for one in cell.split(";")}
+            cited = {one for cell in frame["source_id"] for one in data.source_ids(cell)}
             dangling += sorted(cited - set(refs))
             declared = {s["id"] for s in res["sources"]}
             assert cited <= declared, f"{name}: rows cite sources the resource does not declare: {sorted(cited - declared)}"

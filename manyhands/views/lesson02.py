@@ -7,7 +7,7 @@ import html
 import ipywidgets as w
 import pandas as pd
 
-from .. import charts
+from .. import charts, data
 from . import describe
 from .a11y import view as _view
 from .base import _description, _Displayable, _p, _wire, _wrap
@@ -194,8 +194,6 @@ class DecisionTimeline(_Displayable):
                               f"<ul>{items}</ul>")
 
 
-NOT_CHECKED = "not checked by the course"
-
 
 def _who(row) -> str:
     """Who initiated, signed and carried out a document, in a sentence that reads well when a cell is unknown."""
@@ -204,8 +202,8 @@ def _who(row) -> str:
                                   ("signed by", "signatures", row.signed_by),
                                   ("carried out by", "who carried it out", row.carried_out_by)):
         value = str(value)
-        if value.startswith(NOT_CHECKED):
-            parts.append(f"{unknown} {NOT_CHECKED}{html.escape(value[len(NOT_CHECKED):])}")
+        if value.startswith(data.NOT_CHECKED):
+            parts.append(f"{unknown} {data.NOT_CHECKED}{html.escape(value[len(data.NOT_CHECKED):])}")
         elif value == "no signature":
             parts.append("no signature (a record, which carries none)")
         elif value.startswith("not applicable"):
