@@ -89,3 +89,12 @@ def test_the_grid_follows_an_upload_into_the_records_file(tmp_path, monkeypatch)
     assert grid.rating["Nazi Germany"].value == 3 and grid.note.value == "from the other session"
     grid.rating["USSR"].value = 3
     assert records.get("04.grid")["ratings"]["targets"] == {"USSR": 3, "Nazi Germany": 3, "note": "from the other session"}
+
+
+def test_the_grid_makes_its_citations_from_the_source_ids():
+    from manyhands import data
+
+    grid = widgets.ComparisonGrid(data.load("comparison_grid"))
+    grid.dimension.value = "knew"
+    shown = grid.evidence.value
+    assert "(Witte and Tyas n.d.)" in shown and "(no source)" in shown  # a sourced row and the unread-report caveat

@@ -52,6 +52,18 @@ class _Displayable:
         return self.view._repr_mimebundle_(**kwargs)
 
 
+def _kept_in_records(record: str | None, saved, save, listener):
+    """For a view kept in the learner's records file under the key ``record``: the value saved there (unless
+    ``saved`` is given) and a function that saves under that key (unless ``save`` is given); ``listener(path)`` then
+    hears of every change to the file, such as an upload.  Without ``record``, ``saved`` and ``save`` as given."""
+    if record is None:
+        return saved, save
+    from .. import records
+
+    records.on_change(listener)
+    return (records.get(record) if saved is None else saved), (save or (lambda value: records.put(record, value)))
+
+
 class ModelView(_Displayable):
     """Sliders for a thought-experiment model: ``controls`` run it, ``figure`` shows the run, ``summary`` and
     ``description`` say what it came to.  A subclass builds its controls and figure, then calls ``_finish(css)``, and

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import charts
 from .a11y import view as _view
-from .base import ModelView, _description, _Displayable, _p, _wire
+from .base import ModelView, _description, _Displayable, _kept_in_records, _p, _wire
 
 RATINGS = {None: "not yet rated", 0: "not shown", 1: "weakly", 2: "partly", 3: "strongly"}
 RATING_OPTIONS = [("—", None), ("not shown", 0), ("weakly", 1), ("partly", 2), ("strongly", 3)]
@@ -107,7 +107,7 @@ class ComparisonGrid(_Displayable):
     """The two command structures side by side (lesson 04): pick a dimension, read the evidence, rate it.
 
     ``grid`` has one row per (dimension, regime): dimension_id, dimension, question, regime, evidence and
-    citation (the formatted sources of the evidence).  ``saved`` restores earlier ratings (a dict as
+    source_id, or citation (the formatted sources of the evidence; made from source_id when it is missing).  ``saved`` restores earlier ratings (a dict as
     ``value()`` returns; anything malformed is ignored with a message); ``save``, if given, is called with
     ``value()`` after every change.  ``record`` names a key of the learner's records file
     (manyhands.records): the ratings are read from it and saved to it, so they outlive the session.
@@ -115,12 +115,11 @@ class ComparisonGrid(_Displayable):
 
     def __init__(self, grid: pd.DataFrame, saved: dict | None = None, save=None, record: str | None = None):
         self._record, self._saving = record, False
-        if record is not None:
-            from .. import records
+        saved, save = _kept_in_records(record, saved, save, self._records_changed)
+        if "citation" not in grid.columns:  # the formatted sources, from the rows' source ids
+            from .. import data
 
-            saved = records.get(record) if saved is None else saved
-            save = save or (lambda value: records.put(record, value))
-            records.on_change(self._records_changed)
+            grid = grid.assign(citation=[data.cite(s) if data.source_ids(s) else "no source" for s in grid["source_id"]])
         self.grid = grid.reset_index(drop=True)
         self.dimensions = self.grid.drop_duplicates("dimension_id")[["dimension_id", "dimension", "question"]].reset_index(drop=True)
         self.regimes = list(dict.fromkeys(self.grid["regime"]))

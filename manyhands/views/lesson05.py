@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, ledger, network
 from . import describe
 from .a11y import view as _view
-from .base import _description, _Displayable, _p
+from .base import _description, _Displayable, _kept_in_records, _p
 from .table import table
 
 __all__ = ["Ledger", "NetworkView"]
@@ -225,12 +225,7 @@ class Ledger(_Displayable):
 
     def __init__(self, cases, actors, save=None, saved=None, record: str | None = None):
         self._record, self._saving = record, False
-        if record is not None:  # keep the ledger in the learner's records file under this key (manyhands.records)
-            from .. import records
-
-            saved = records.get(record) if saved is None else saved
-            save = save or (lambda value: records.put(record, value))
-            records.on_change(self._records_changed)
+        saved, save = _kept_in_records(record, saved, save, self._records_changed)
         self.cases = ledger.pairs(cases, "case")
         self.actors = ledger.pairs(actors, "actor")
         self._save = save
