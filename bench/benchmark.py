@@ -174,93 +174,55 @@ def widget_times(moves: int = 50) -> None:
 
     sorter = widgets.ClaimSorter(sentences, source="Source: bench")
     kinds = ["empirical", "interpretive", "normative", "rhetorical"]
-    samples = []
-    for i in range(moves):
-        toggle = sorter.controls["A02"]
-        start = time.perf_counter()
-        toggle.value = kinds[i % 4]
-        samples.append(time.perf_counter() - start)
-    print(f"  claim sorter, one tag: {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(sorter.controls["A02"], "value", kinds[i % 4])  # noqa: E731
+    print(f"  claim sorter, one tag: {_median_ms(moves, step):.1f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
         scale = widgets.StanceScale("00", path=Path(tmp) / "s.json")
-        samples = []
-        for i in range(moves):
-            start = time.perf_counter()
-            scale.controls["position"].value = i % 11
-            samples.append(time.perf_counter() - start)
-        print(f"  stance slider, one step: {statistics.median(samples) * 1000:.1f} ms")
+        step = lambda i: setattr(scale.controls["position"], "value", i % 11)  # noqa: E731
+        print(f"  stance slider, one step: {_median_ms(moves, step):.1f} ms")
 
     debates = widgets.DebateMap(works, source="Source: bench")
     options = list(debates.controls["debate"].options)
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        debates.controls["debate"].value = options[(i + 1) % len(options)]
-        samples.append(time.perf_counter() - start)
-    print(f"  debate map, one choice: {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(debates.controls["debate"], "value", options[(i + 1) % len(options)])  # noqa: E731
+    print(f"  debate map, one choice: {_median_ms(moves, step):.1f} ms")
 
     chain_view = widgets.ChainOfCommand()
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        chain_view.controls["levels"].value = 1 + i % 20
-        samples.append(time.perf_counter() - start)
-    print(f"  chain of command, one step of the levels slider (model + figure): {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(chain_view.controls["levels"], "value", 1 + i % 20)  # noqa: E731
+    print(f"  chain of command, one step of the levels slider (model + figure): {_median_ms(moves, step):.1f} ms")
 
     chart = widgets.MembershipChart(data.load("party_membership"), data.load("membership_events"), source="Source: bench")
     choices = ["full members", "candidates", "both"]
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        chart.controls["series"].value = choices[i % 3]
-        samples.append(time.perf_counter() - start)
-    print(f"  membership chart, one series choice: {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(chart.controls["series"], "value", choices[i % 3])  # noqa: E731
+    print(f"  membership chart, one series choice: {_median_ms(moves, step):.1f} ms")
 
     decisions = data.load("famine_decisions")
     decisions = decisions.assign(citation=[data.cite(s) for s in decisions["source_id"]])
     timeline = widgets.DecisionTimeline(decisions, source="Source: bench")
     options = list(timeline.actor.options)
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        timeline.actor.value = options[(i + 1) % len(options)]
-        samples.append(time.perf_counter() - start)
-    print(f"  decision time line, one actor choice (filter + figure + listing): {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(timeline.actor, "value", options[(i + 1) % len(options)])  # noqa: E731
+    print(f"  decision time line, one actor choice (filter + figure + listing): {_median_ms(moves, step):.1f} ms")
 
     calc = widgets.ProcurementCalculator(dict(reported_harvest_mt=69.5, true_harvest_mt=56.0, plan_mt=22.7),
                                          source="Source: bench")
     for name, text in (("rural_population_m", "100"), ("seed_fodder_mt", "10"), ("norm_kg", "200")):
         calc.assumptions[name].value = text  # so that each step also recomputes the per-person figures
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        calc.controls["plan_mt"].value = 15.0 + (i % 20) / 2
-        samples.append(time.perf_counter() - start)
-    print(f"  procurement calculator, one plan step (model + figure): {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(calc.controls["plan_mt"], "value", 15.0 + (i % 20) / 2)  # noqa: E731
+    print(f"  procurement calculator, one plan step (model + figure): {_median_ms(moves, step):.1f} ms")
 
     quota = widgets.QuotaModel(reference=387_000 / 75_950)
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        quota.controls["fear"].value = (i % 20) / 10
-        samples.append(time.perf_counter() - start)
-    print(f"  quota model, one fear step (model + figure): {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(quota.controls["fear"], "value", (i % 20) / 10)  # noqa: E731
+    print(f"  quota model, one fear step (model + figure): {_median_ms(moves, step):.1f} ms")
 
     repression = widgets.RepressionChart(data.load("repression_by_year"), source="Source: bench")
-    samples = []
-    for i in range(moves):
-        start = time.perf_counter()
-        repression.series.value = ("convicted", "death sentences", "both")[i % 3]
-        samples.append(time.perf_counter() - start)
-    print(f"  repression chart, one series choice: {statistics.median(samples) * 1000:.1f} ms")
+    step = lambda i: setattr(repression.series, "value", ("convicted", "death sentences", "both")[i % 3])  # noqa: E731
+    print(f"  repression chart, one series choice: {_median_ms(moves, step):.1f} ms")
 
     radical = widgets.RadicalisationModel()
     print(f"  radicalisation model, one zeal step (model + figure): "
           f"{_median_ms(moves, lambda i: setattr(radical.controls['zeal'], 'value', (i % 30) / 100)):.1f} ms")
 
     grid = data.load("comparison_grid")
-    grid = grid.assign(citation=[data.cite(s) if s else "no source" for s in grid["source_id"].fillna("")])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MANYHANDS_HOME"], before = tmp, os.environ.get("MANYHANDS_HOME")
         try:
