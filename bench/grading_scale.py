@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import harness  # noqa: E402
 import test_hostile  # noqa: E402
-from manyhands import grading, sandbox  # noqa: E402
+from manyhands import grading  # noqa: E402
+from manyhands.grading import sandbox  # noqa: E402
 
 SKIP = {"infinite_loop"}
 

@@ -17,48 +17,40 @@ c.Execute.interrupt_on_timeout = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
 
-# Feedback returned to learners never shows the hidden tests (they would teach how to game them).
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
-from manyhands.grading import HideHiddenTestOutput  # noqa: E402
+# Feedback returned to learners never shows the hidden tests (they would teach how to game them), nor their
+# output: the checker keeps only "a hidden check of question N failed"; HideHiddenTestOutput is the safety net
+# for notebooks graded any other way.
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, GetGrades, IgnorePattern, LimitOutput,
+    OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+)
+from manyhands.grading.execute import DropLearnerResults, GuardedExecute, HideHiddenTestOutput  # noqa: E402
+from manyhands.grading.rebuild import RebuildFromRelease  # noqa: E402
 
-# Nor their output: GuardedExecute (below) runs the hidden tests apart and keeps only "a hidden check of
-# question N failed"; HideHiddenTestOutput is the safety net for notebooks graded any other way.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutput, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
-# Learners' code runs in a bubblewrap sandbox: no course root, gradebook or other submissions in
-# sight, no network, bounded memory, CPU time and /tmp (see manyhands/sandbox.py for what it does
-# and does not protect against).
-c.Execute.kernel_manager_class = "manyhands.sandbox.SandboxedKernelManager"
+# Learners' code runs in a bubblewrap sandbox: no course root, gradebook or other submissions in sight, no
+# network, bounded memory, CPU time and /tmp (see manyhands/grading/sandbox.py for what it does and does not
+# protect against).  The checks run apart, in a checker process of their own in the same kind of sandbox.
+c.Execute.kernel_manager_class = "manyhands.grading.sandbox.SandboxedKernelManager"
 c.SandboxedKernelManager.memory_mb = 2048
 c.SandboxedKernelManager.cpu_seconds = 300
 c.SandboxedKernelManager.tmp_mb = 256
 
-# A learner who deletes a test or answer cell gets it back (with a note) rather than escaping the test.
+# Rule 1: the graded notebook is built from the release. RebuildFromRelease takes from the submission only the
+# answers' source and the learner's own code cells (every cell's metadata, tags, order and test code come from
+# the release); OverwriteCells then puts back the hidden tests from the gradebook.
 c.OverwriteCells.add_missing_cells = True
-
-# The course's own preprocessors (manyhands/grading.py): graded cells back in the source order, and a
-# cap on the output kept from each cell (a print loop cannot fill the grader's memory or the gradebook).
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
-    OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
-)
-from manyhands.grading import (  # noqa: E402
-    DropBlankNbgraderMetadata, DropLearnerResults, GuardedExecute, RestoreCellOrder, RestoreNbgraderMetadata,
-)
-
-# RestoreNbgraderMetadata: each cell's nbgrader settings come from the release, never from the submission (a
-# renamed or pasted cell becomes the learner's own; changed settings are put back), so nbgrader's
-# OverwriteCells cannot fail the whole notebook (KeyError: 'grade_id', "Inconsistent checksums").
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, DropBlankNbgraderMetadata, RestoreNbgraderMetadata, OverwriteKernelspec,
-    OverwriteCells, RestoreCellOrder, CheckCellMetadata,
+    ClearOutput, RebuildFromRelease, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
-# DropLearnerResults: a graded test cell keeps only stream and error outputs, so a number the learner's code
-# publishes as a test cell's result is never read by nbgrader as partial credit.
+# Rule 2: the checks never run in the learner's interpreter. GuardedExecute runs the learner's cells in the
+# sandboxed kernel (output capped), then every test cell in the checker, which reaches the learner's names only as
+# plain data. DropLearnerResults is a safety net: a graded test cell keeps only stream and error outputs.
 c.Autograde.autograde_preprocessors = [
     GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, DropLearnerResults, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
 c.GuardedExecute.max_output_chars = 100_000
+c.GuardedExecute.max_notebook_output_chars = 1_000_000

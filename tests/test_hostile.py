@@ -20,7 +20,8 @@ import pytest
 import yaml
 
 import harness
-from manyhands import grading, sandbox
+from manyhands import grading
+from manyhands.grading import sandbox
 
 pytestmark = pytest.mark.nbgrader
 

@@ -10,7 +10,8 @@ import pytest
 from nbclient import NotebookClient
 
 import harness
-from manyhands import grading, sandbox
+from manyhands import grading
+from manyhands.grading import sandbox
 
 
 def test_sandbox_command_hides_the_course_and_cuts_the_network(tmp_path):

@@ -41,7 +41,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, default
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the manyhands package (this file is in manyhands/grading/)
 ROOT = PACKAGE.parent
 DATASETS = ROOT / "datasets"
 
@@ -169,7 +169,7 @@ def bwrap_argv(kernel_argv: list[str], *, workdir: str, private_dir: str | None 
         limits.append(f"--uid={sandbox_uid}")
     # -I (isolated): neither the working folder nor PYTHON* variables nor the user's site-packages on
     # the import path, for the launcher and (see _limit_and_exec) for the kernel it becomes
-    return argv + ["--", os.path.abspath(sys.executable), "-I", "-B", "-m", "manyhands.sandbox", *limits, "--", *kernel_argv]
+    return argv + ["--", os.path.abspath(sys.executable), "-I", "-B", "-m", "manyhands.grading.sandbox", *limits, "--", *kernel_argv]
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -359,7 +359,7 @@ def _become(uid: int) -> None:
 
 
 def _limit_and_exec(argv: list[str]) -> None:
-    """Inside the sandbox: set resource limits, then become the kernel (``python -m manyhands.sandbox``)."""
+    """Inside the sandbox: set resource limits, then become the kernel (``python -m manyhands.grading.sandbox``)."""
     import resource
 
     split = argv.index("--")

@@ -1,0 +1,186 @@
+"""Building the graded notebook from the release: every cell, its order, metadata, tags and test code come from
+the release; from the submission only each answer cell's source and the learner's own extra code cells.
+
+``RebuildFromRelease`` is the first step of nbgrader's sanitising pass (before ``OverwriteCells``, which then
+puts back the hidden tests from the gradebook).  An answer is found by its nbgrader grade_id; when that is
+missing or renamed, by the cell's id; then by its position between the release cells around it.  How each
+answer was found, what was left out (markdown or raw cells of the learner's, edits to read-only cells, copies of
+the release's cells) and how many extra code cells were kept are written into the notebook's ``manyhands``
+metadata for the report.  A learner's extra code cell keeps its place after the answer (or release cell) it was
+written after, so a helper written below question 3 still comes before the checks, which all run last.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from manyhands.grading.execute import grade_id, nbgrader_meta
+
+NOTES = "manyhands"
+
+
+def _is_answer(cell) -> bool:
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def _text(cell) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list):  # nbformat 3 style, or a hand-edited file
+        source = "".join(str(x) for x in source)
+    return str(source).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _plain_cell(cell_type: str, source: str) -> NotebookNode:
+    make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
+    return make(source=source)
+
+
+def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, dict]:
+    """The graded notebook: the release, with the submission's answers and extra code cells. Returns it and the
+    notes for the report."""
+    cells = [c for c in submission.get("cells", []) if isinstance(c, dict)]
+    rel = release.cells
+    by_gid = {grade_id(c): i for i, c in enumerate(rel) if grade_id(c)}
+    by_cid = {c.get("id"): i for i, c in enumerate(rel) if c.get("id")}
+    rel_text = {}
+    for i, c in enumerate(rel):
+        rel_text.setdefault((c.cell_type, _text(c)), i)
+    matched: dict[int, int] = {}  # submission index -> release index
+    how: dict[int, str] = {}
+    taken: set[int] = set()
+
+    def take(j, i, way):
+        matched[j], how[i] = i, way
+        taken.add(i)
+
+    # 1. by grade_id, for cells whose type agrees with the release's (the first claim wins)
+    for j, cell in enumerate(cells):
+        gid = grade_id(cell)
+        i = by_gid.get(gid)
+        if i is not None and i not in taken and cell.get("cell_type") == rel[i].cell_type:
+            take(j, i, "grade_id")
+    # 2. by cell id
+    for j, cell in enumerate(cells):
+        i = by_cid.get(cell.get("id"))
+        if j not in matched and i is not None and i not in taken and cell.get("cell_type") == rel[i].cell_type:
+            take(j, i, "cell id")
+    # 3. release cells that are not answers, by their unchanged text
+    for j, cell in enumerate(cells):
+        i = rel_text.get((cell.get("cell_type"), _text(cell)))
+        if j not in matched and i is not None and i not in taken and not _is_answer(rel[i]):
+            take(j, i, "text")
+    # 4. answers still missing, by position: the first unmatched cell of the answer's type between the
+    #    submission cells matched to the release cells around it
+    for i, rcell in enumerate(rel):
+        if i in taken or not _is_answer(rcell):
+            continue
+        before = [j for j, r in matched.items() if r < i]
+        after = [j for j, r in matched.items() if r > i]
+        lo = max(before) if before else -1
+        hi = min(after) if after else len(cells)
+        for j in range(lo + 1, hi):
+            if j not in matched and cells[j].get("cell_type") == rcell.cell_type:
+                take(j, i, "position")
+                break
+
+    notes: dict = {}
+    order = [matched[j] for j in sorted(matched)]
+    if order != sorted(order):
+        notes["reordered"] = True
+    changed = []
+    for j, i in sorted(matched.items()):
+        mine, theirs = nbgrader_meta(cells[j]), nbgrader_meta(rel[i])
+        keys = [k for k in ("grade", "solution", "locked", "task") if bool(mine.get(k)) != bool(theirs.get(k))]
+        if theirs.get("grade") and str(mine.get("points")) != str(theirs.get("points")):
+            try:
+                same = float(mine.get("points")) == float(theirs.get("points"))
+            except (TypeError, ValueError):
+                same = False
+            keys += [] if same else ["points"]
+        if keys and (grade_id(rel[i]) or "") == grade_id(cells[j]):
+            changed.append(f"{grade_id(rel[i])} ({', '.join(keys)})")
+    if changed:
+        notes["settings_changed"] = changed
+    # the learner's extra code cells, each after the last matched cell above it in the submission
+    extras: dict[int, list[NotebookNode]] = {}
+    anchor, dropped, copies = -1, 0, 0
+    for j, cell in enumerate(cells):
+        if j in matched:
+            anchor = matched[j]
+            continue
+        if cell.get("cell_type") != "code":
+            dropped += 1
+            continue
+        source = _text(cell)
+        if (("code", source) in rel_text and not _is_answer(rel[rel_text[("code", source)]])) or not source.strip():
+            copies += 1  # a copy of a release cell (a duplicated test, say), or an empty cell: not the learner's code
+            continue
+        extra = _plain_cell("code", source)
+        extra.metadata[NOTES] = {"learner_cell": True}
+        extras.setdefault(anchor, []).append(extra)
+
+    out = copy.deepcopy(release)
+    new_cells = list(extras.get(-1, []))
+    edited, missing = [], []
+    answers = {i: j for j, i in matched.items()}
+    for i, rcell in enumerate(out.cells):
+        if _is_answer(rcell):
+            if i in answers:
+                rcell.source = _text(cells[answers[i]])
+                if how[i] != "grade_id":
+                    notes.setdefault("matched", []).append(f"{grade_id(rcell)} (found by its {how[i]})")
+            else:
+                missing.append(grade_id(rcell))
+        elif i in answers and _text(cells[answers[i]]) != _text(rcell) and nbgrader_meta(rcell).get("locked"):
+            edited.append(grade_id(rcell) or rcell.get("id"))
+        elif i not in answers and grade_id(rcell):
+            notes.setdefault("release_cells_missing", []).append(grade_id(rcell))
+        if rcell.cell_type == "code":
+            rcell.outputs, rcell.execution_count = [], None
+        new_cells.append(rcell)
+        new_cells.extend(extras.get(i, []))
+    for cell in new_cells:
+        if cell.cell_type != "code":
+            cell.pop("outputs", None)
+    out.cells = new_cells
+    # every cell gets a fresh, unique id; the release's own ids stay where they are unique
+    seen = set()
+    for k, cell in enumerate(out.cells):
+        cid = cell.get("id")
+        if not cid or cid in seen:
+            cell["id"] = f"learner-{k}"
+        seen.add(cell["id"])
+    unknown = sorted({str(grade_id(c)) for j, c in enumerate(cells) if j not in matched and grade_id(c)})
+    for key, value in (("answers_missing", missing), ("readonly_edited", edited), ("unknown_ids", unknown)):
+        if value:
+            notes[key] = value
+    if dropped:
+        notes["cells_dropped"] = dropped
+    if copies:
+        notes["copies_dropped"] = copies
+    kept = sum(len(v) for v in extras.values())
+    if kept:
+        notes["extra_cells"] = kept
+    return out, notes
+
+
+class RebuildFromRelease(NbGraderPreprocessor):
+    """Replace the submission by the release with the learner's answers (see the module's docstring)."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        info = resources.get("nbgrader", {})
+        release = Path(os.getcwd()) / "release" / info.get("assignment", "") / f"{info.get('notebook', '')}.ipynb"
+        if not release.exists():
+            raise FileNotFoundError(f"{release} is missing: run `nbgrader generate_assignment {info.get('assignment')}` "
+                                    "first (the graded notebook is built from the release)")
+        out, notes = rebuild(nbformat.read(release, 4), nb)
+        if notes:
+            out.metadata[NOTES] = notes
+            self.log.info("Rebuilt %s/%s from the release: %s", info.get("student"), info.get("notebook"), notes)
+        return out, resources
