@@ -64,6 +64,21 @@ def build(case: dict, solved, source, fill: dict, release=None):
         cell.metadata["nbgrader"] = {"grade_id": pasted["id"], "schema_version": 3, "task": False,
                                      **pasted.get("settings", {})}
         nb.cells.insert(_cell_index(nb, pasted["after"]) + 1, cell)
+    for gid, meta in change.get("metadata", {}).items():  # any cell metadata (tags, say), not nbgrader's
+        nb.cells[_cell_index(nb, gid)].metadata.update(copy.deepcopy(meta))
+    for extra in change.get("extra", []):  # a plain code cell of the learner's own after a cell
+        nb.cells.insert(_cell_index(nb, extra["after"]) + 1, nbformat.v4.new_code_cell(extra["source"]))
+    for gid, outputs in change.get("outputs", {}).items():  # outputs saved in the submission
+        nb.cells[_cell_index(nb, gid)].outputs = [nbformat.from_dict(o) for o in outputs]
+    if "notebook_metadata" in change:
+        nb.metadata.update(copy.deepcopy(change["notebook_metadata"]))
+    if change.get("crlf"):
+        for cell in nb.cells:
+            cell.source = cell.source.replace("\r\n", "\n").replace("\n", "\r\n")
+    if change.get("no_ids"):  # nbformat 4.4: cells carry no ids
+        nb.nbformat_minor = 4
+        for cell in nb.cells:
+            cell.pop("id", None)
     return nb, change.get("notebook", N)
 
 
@@ -205,6 +220,15 @@ def test_nothing_leaks_out_of_the_sandbox(graded, case):
     for secret in CORPUS[case]["expect"]["absent"]:
         assert secret not in learner_outputs, f"{case}: {secret!r} in the learner's output"
     assert "refused" in learner_outputs or "Error" in learner_outputs
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_graded_notebook_and_feedback_stay_small(graded, case):
+    """Whatever a submission prints, displays, updates or raises, its graded notebook and feedback stay under 2 MB."""
+    course = graded[0]
+    for path in (course.root / "autograded" / case / A / f"{N}.ipynb", course.root / "feedback" / case / A / f"{N}.html"):
+        if path.exists():
+            assert path.stat().st_size < 2_000_000, (case, path.name, path.stat().st_size)
 
 
 def test_no_submission_source_or_package_file_changed(graded):

@@ -71,6 +71,17 @@ class LearnerAnswerError(AssertionError):
         return render_message(str(self))
 
 
+class UnreadableAnswer:
+    """Stands in the checker for a learner's value that cannot cross as plain data: every check of its type fails,
+    and its name says why."""
+
+    def __init__(self, reason: str):
+        self._reason = reason
+
+    def __repr__(self):
+        return f"<an answer the grader cannot read: {self._reason}>"
+
+
 class LearnerRaised(Exception):
     """The learner's function raised an exception of its own kind."""
 
@@ -173,6 +184,8 @@ def serve_forever() -> None:
                     except wire.WireError:
                         namespace.pop(name, None)
                         namespace.setdefault("__unsendable__", {})[name] = "it is not in the grader's format"
+                elif "$unsendable" in described:
+                    namespace[name] = UnreadableAnswer(str(described["$unsendable"])[:300])
                 else:
                     namespace.pop(name, None)
             reply = _run(request["code"], namespace)

@@ -122,6 +122,7 @@ class GuardedExecute(Execute):
         self._dead = False
         self._replaying = False
         self._tests: list[int] = []
+        self._skip_rest = False
         self.store_widget_state = False  # a learner's widgets' state is never saved into the graded notebook
         return super().preprocess(nb, resources, km)
 
@@ -136,7 +137,7 @@ class GuardedExecute(Execute):
         return cell, resources
 
     def _learner_cell(self, cell, resources, index):
-        if self._dead:
+        if self._dead or self._skip_rest:
             cell.outputs = [_error(*NOT_RUN)]
             return
         if len(cell.source) > self.max_source_chars:
@@ -147,9 +148,12 @@ class GuardedExecute(Execute):
         try:
             super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
+            # the learner's cells after it are not run; a fresh kernel holds what the cells before it defined,
+            # so the checks of the questions answered before it are still graded
             self.log.warning("The kernel died in cell %s; the cells after it are marked as not run", index)
-            self._dead = True
+            self._skip_rest = True
             cell.outputs.append(_error(*DEAD))
+            self._restart_and_replay(index)
         except CellTimeoutError:
             # nbclient interrupted the cell at the time limit and the kernel did not stop within
             # iopub_timeout (the code ignores KeyboardInterrupt): without this the whole notebook fails.
@@ -274,8 +278,8 @@ class GuardedExecute(Execute):
                 self._restart_and_replay(len(self.nb.cells))
             return "timeout", ""
         except DeadKernelError:
-            self.log.warning("The learner's kernel died while a check called it")
-            self._dead = True
+            self.log.warning("The learner's kernel died while a check called it; restarting it")
+            self._restart_and_replay(len(self.nb.cells))
             return "dead", ""
 
     async def _async_interrupt(self):
@@ -319,6 +323,7 @@ class GuardedExecute(Execute):
             self._stuck_names.add(name)
             return {"raised": "TimeLimit", "evalue": ""}
         if status == "dead":
+            self._stuck_names.add(name)
             return {"raised": "RuntimeError", "evalue": "the kernel died while running it"}
         return {"unsendable": "its answer could not be read"}
 
@@ -364,7 +369,9 @@ class GuardedExecute(Execute):
     def _abandoned(cell) -> bool:
         """A cell never run again: it was interrupted at the time limit (or ignored the interrupt)."""
         return bool(cell.metadata.get("manyhands", {}).get(STUCK_MARK)) or any(
-            out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError" for out in cell.outputs)
+            out.get("output_type") == "error" and out.get("ename") in ("CellTimeoutError", "DeadKernelError",
+                                                                       "KernelNotRunning", "SourceTooLong")
+            for out in cell.outputs)
 
     # ------------------------------------------------------------ what is kept of the learner's output
 

@@ -6,8 +6,8 @@ puts back the hidden tests from the gradebook).  An answer is found by its nbgra
 missing or renamed, by the cell's id; then by its position between the release cells around it.  How each
 answer was found, what was left out (markdown or raw cells of the learner's, edits to read-only cells, copies of
 the release's cells) and how many extra code cells were kept are written into the notebook's ``manyhands``
-metadata for the report.  A learner's extra code cell keeps its place after the answer (or release cell) it was
-written after, so a helper written below question 3 still comes before the checks, which all run last.
+metadata for the report.  A learner's extra code cell keeps its place before the release cell that followed it in
+the submission, so a helper stays before the answer it was written for (and the checks all run last).
 """
 
 from __future__ import annotations
@@ -107,12 +107,16 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
             changed.append(f"{grade_id(rel[i])} ({', '.join(keys)})")
     if changed:
         notes["settings_changed"] = changed
-    # the learner's extra code cells, each after the last matched cell above it in the submission
+    # the learner's extra code cells, each placed just before the next cell of the release that followed it in the
+    # submission (a helper stays before the answer it was written for); the last ones go at the end
     extras: dict[int, list[NotebookNode]] = {}
-    anchor, dropped, copies = -1, 0, 0
+    pending: list[NotebookNode] = []
+    dropped, copies = 0, 0
     for j, cell in enumerate(cells):
         if j in matched:
-            anchor = matched[j]
+            if pending:
+                extras.setdefault(matched[j], []).extend(pending)
+                pending = []
             continue
         if cell.get("cell_type") != "code":
             dropped += 1
@@ -123,10 +127,10 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
             continue
         extra = _plain_cell("code", source)
         extra.metadata[NOTES] = {"learner_cell": True}
-        extras.setdefault(anchor, []).append(extra)
+        pending.append(extra)
 
     out = copy.deepcopy(release)
-    new_cells = list(extras.get(-1, []))
+    new_cells = []
     edited, missing = [], []
     answers = {i: j for j, i in matched.items()}
     for i, rcell in enumerate(out.cells):
@@ -143,8 +147,9 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
             notes.setdefault("release_cells_missing", []).append(grade_id(rcell))
         if rcell.cell_type == "code":
             rcell.outputs, rcell.execution_count = [], None
-        new_cells.append(rcell)
         new_cells.extend(extras.get(i, []))
+        new_cells.append(rcell)
+    new_cells.extend(pending)
     for cell in new_cells:
         if cell.cell_type != "code":
             cell.pop("outputs", None)
@@ -164,7 +169,7 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
         notes["cells_dropped"] = dropped
     if copies:
         notes["copies_dropped"] = copies
-    kept = sum(len(v) for v in extras.values())
+    kept = sum(len(v) for v in extras.values()) + len(pending)
     if kept:
         notes["extra_cells"] = kept
     return out, notes

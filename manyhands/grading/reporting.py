@@ -137,6 +137,10 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                     notes.append(f"{name}: {gid} ran past the time limit (in its hidden tests) and was interrupted")
                 elif out.get("output_type") == "error" and ename == "DeadKernelError":
                     notes.append(f"{name}: the kernel died in {gid}")
+                elif (out.get("output_type") == "error" and not meta.get("solution") and meta.get("grade")
+                      and ("time limit" in evalue or "still running after" in evalue)):
+                    notes.append(f"{name}: {gid}: the learner's function ran past the time limit when the checks "
+                                 "called it, and was stopped")
                 elif out.get("output_type") == "error" and ename == GRADER_ERROR:
                     notes.append(f"{name}: {gid}: THE GRADER FAILED ({evalue[:200]}); grade this learner again")
                 elif "characters of output from this cell were cut" in str(out.get("data", {}).get("text/plain", "")):
