@@ -22,13 +22,15 @@ c.LimitOutput.max_traceback = 50
 # for notebooks graded any other way.
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, GetGrades, IgnorePattern, LimitOutput,
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, GetGrades, IgnorePattern, LimitOutput,
     OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
-from manyhands.grading.execute import DropLearnerResults, GuardedExecute, HideHiddenTestOutput  # noqa: E402
+from manyhands.grading.execute import (  # noqa: E402
+    ClearReleaseHiddenTests, DropLearnerResults, GuardedExecute, HideHiddenTestOutput,
+)
 from manyhands.grading.rebuild import RebuildFromRelease  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutput, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutput, ClearReleaseHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # Learners' code runs in a bubblewrap sandbox: no course root, gradebook or other submissions in sight, no
 # network, bounded memory, CPU time and /tmp (see manyhands/grading/sandbox.py for what it does and does not

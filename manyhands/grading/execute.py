@@ -21,7 +21,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from traitlets import Float, Integer
 
 from manyhands.grading.checker import CheckerError, CheckerProcess, names_used
@@ -210,6 +210,8 @@ class GuardedExecute(Execute):
             cell.outputs = [_error(*CHECK_NOT_RUN)]
             return
         visible, hidden = split_hidden(cell.source)
+        # the checker keeps the visible checks' output and one line for failed hidden tests: nothing to hide later
+        cell.metadata.setdefault("manyhands", {})[SPLIT_MARK] = True
         names = [n for n in names_used(cell.source) if n not in checker.setup_names]
         described = self._learner_names(names)
         outputs = []
@@ -224,7 +226,6 @@ class GuardedExecute(Execute):
                                                       evalue=str(err.get("evalue", ""))[:4000],
                                                       traceback=[str(x)[:4000] for x in err.get("traceback", [])][:50]))
         if hidden.strip() and not any(o.output_type == "error" for o in outputs):
-            cell.metadata.setdefault("manyhands", {})[SPLIT_MARK] = True
             reply = checker.request({"op": "run", "code": hidden, "names": described}, self._call_learner,
                                     timeout=self.timeout or 60)
             if reply.get("error"):
@@ -303,6 +304,7 @@ class GuardedExecute(Execute):
             except ValueError:
                 pass
         self.log.warning("Could not read the learner's names (%s)", status)
+        self.nb.metadata.setdefault("manyhands", {})["names_unreadable"] = status
         return {}
 
     def _call_learner(self, name: str, args, kwargs) -> dict:
@@ -439,6 +441,16 @@ class HideHiddenTestOutput(NbGraderPreprocessor):
             failed = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
             cell.outputs = [_error("CheckFailed", f"a check of {question_of(grade_id(cell))} failed "
                                    "(details are not shown: this cell has hidden tests)")] if failed else []
+        return cell, resources
+
+
+class ClearReleaseHiddenTests(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for the release's test cells only: a learner's own cell that happens to hold the
+    text of the hidden-test marker is the learner's text, and must not make feedback fail for that learner."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if is_test(cell):
+            return super().preprocess_cell(cell, resources, index)
         return cell, resources
 
 

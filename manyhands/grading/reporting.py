@@ -110,6 +110,9 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
             continue
         nb = nbformat.read(path, 4)
         notes.extend(_notes_of_rebuild(name, assignment, nb.metadata.get("manyhands", {})))
+        if nb.metadata.get("manyhands", {}).get("names_unreadable"):
+            notes.append(f"{name}: the learner's kernel did not answer the checks (its code broke the kernel's "
+                         "execution, or it died): the checks could not read the answers")
         for cell in nb.cells:
             gid = grade_id(cell) or "a cell of the learner's"
             meta = nbgrader_meta(cell)
