@@ -313,7 +313,10 @@ def test_feedback_never_shows_hidden_tests(graded, case):
     if autograded.exists():
         assert "feedback" in texts, f"{case}: no feedback page"
     for where, text in texts.items():
-        assert not harness.hidden_leaks(text, source, release), f"{case}: hidden tests in the {where}"
+        leaks = harness.hidden_leaks(text, source, release)
+        if case == "hidden_marker_in_a_learner_cell":  # the learner's own cell shows the marker's text, nothing more
+            leaks = [line for line in leaks if line != harness.HIDDEN_BEGIN]
+        assert not leaks, f"{case}: hidden tests in the {where}: {leaks[:3]}"
         seen = harness.page_text(text)
         for secret in unseen:
             assert harness.page_text(secret) not in seen, f"{case}: {secret!r} in the {where}"
@@ -338,3 +341,50 @@ def test_each_learner_has_its_own_nbgrader_log(graded):
     log = grading.log_path(course.root, A, "not_a_notebook")
     assert "NotJSONError" in log.read_text(encoding="utf-8") and str(log) in report
     assert "see nbgrader's log above" not in report
+
+
+# ---- Rule 1 as an equation: a grade depends on the learner's sources only
+
+def _pasted(graded_nb, release):
+    """What a person would get by pasting, into a fresh copy of the release, the learner's answers and own code
+    cells as the graded notebook holds them (nothing else of the submission)."""
+    by_gid = {harness.nbgrader_meta(c).get("grade_id"): c for c in release.cells}
+    nb = copy.deepcopy(release)
+    nb.cells = []
+    for cell in graded_nb.cells:
+        if cell.get("metadata", {}).get("manyhands", {}).get("learner_cell"):
+            nb.cells.append(nbformat.v4.new_code_cell(cell.source))
+            continue
+        original = copy.deepcopy(by_gid[harness.nbgrader_meta(cell)["grade_id"]])
+        if harness.nbgrader_meta(original).get("solution"):
+            original.source = cell.source
+        nb.cells.append(original)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def pasted(graded, tmp_path_factory):
+    """Every graded case again, as its answers pasted by hand into the release."""
+    course = graded[0]
+    again = harness.Course(tmp_path_factory.mktemp("pasted"))
+    with open(again.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(FAST)
+    again.release(A)
+    release = again.release_nb(A, N)
+    cases = []
+    for case in sorted(CORPUS):
+        path = course.root / "autograded" / case / A / f"{N}.ipynb"
+        if path.exists():
+            again.submit(case, A, N, _pasted(nbformat.read(path, 4), release))
+            cases.append(case)
+    grading.autograde(again.root, A, jobs=2)
+    return again, cases
+
+
+def test_each_grade_equals_the_grade_of_its_answers_pasted_into_the_release(graded, pasted):
+    course = graded[0]
+    again, cases = pasted
+    assert len(cases) > 30
+    differ = {case: (_scores(course, case), _scores(again, case)) for case in cases
+              if _scores(course, case) != _scores(again, case)}
+    assert not differ, differ
