@@ -64,6 +64,11 @@ def corpus(rel, good):
     # 10. history leak
     nb = copy.deepcopy(good); nb.cells.append(nbformat.v4.new_code_cell("%history"))
     cases["history"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}, ["_other"])
+    # 11. a function keeps the hidden checks' arguments; a later question's function raises them in its message
+    nb = answers(good, q1_answer='SEEN = []\ndef signed_count(documents, name):\n    SEEN.append(documents.to_csv())\n'
+                 '    return int(documents["signed_by"].str.contains(name).sum())',
+                 q2_answer='def leader_share(documents, name):\n    raise ValueError("EXFIL" + " | ".join(SEEN))')
+    cases["exfil_via_an_error_message"] = (nb, {"q1_tests": 2, "q2_tests": 0, "q3_tests": 3}, ["P; Q", "_other"])
     return cases
 
 
@@ -81,7 +86,7 @@ def graded(tmp_path_factory):
 
 
 CASES = ["logs_inputs", "frame_reader", "eq_list", "stderr_honest", "loops_honest", "blank_skip_tags",
-         "thread_swap_to_wrong", "hard_coded", "huge_prints", "history"]
+         "thread_swap_to_wrong", "hard_coded", "huge_prints", "history", "exfil_via_an_error_message"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -165,6 +165,7 @@ def serve_forever() -> None:
     channel = _Channel(reader, writer)
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
     setup_names: set[str] = set()
+    snapshots: dict[str, dict] = {}
     while True:
         request = channel.receive()
         op = request.get("op")
@@ -173,6 +174,9 @@ def serve_forever() -> None:
             setup_names = {k for k in namespace if not k.startswith("__")}
             reply["names"] = sorted(setup_names)
         elif op == "run":
+            if request.get("restore") in snapshots:  # the namespace as this cell's visible checks left it
+                namespace.clear()
+                namespace.update(snapshots.get(request["restore"], {}))
             for name, described in request.get("names", {}).items():
                 if name in setup_names or hasattr(builtins, name):
                     continue  # the course's own names and Python's built-ins are never the learner's
@@ -189,6 +193,8 @@ def serve_forever() -> None:
                 else:
                     namespace.pop(name, None)
             reply = _run(request["code"], namespace)
+            if "save" in request:
+                snapshots[request["save"]] = dict(namespace)
         else:
             reply = {"op": "done", "printed": "", "error": {"ename": "CheckerError", "evalue": f"unknown request {op!r}",
                                                             "traceback": []}}

@@ -193,8 +193,12 @@ class GuardedExecute(Execute):
                 reply = checker.setup(code)
                 if reply.get("error"):
                     self.log.warning("A setup cell failed in the checker: %s", reply["error"].get("evalue"))
-            for index in self._tests:
-                self._check_cell(checker, self.nb.cells[index], index)
+            # every cell's visible checks first, then every cell's hidden tests: once a hidden test has handed its
+            # data to the learner's functions, nothing the learner's code says (an error's message, say) is kept
+            hidden = [self._check_cell(checker, self.nb.cells[index], index) for index in self._tests]
+            for index, part in zip(self._tests, hidden):
+                if part:
+                    self._check_hidden(checker, self.nb.cells[index], index, *part)
         except CheckerError as exc:
             self.log.error("The checker failed: %s", exc)
             for index in self._tests:
@@ -216,8 +220,8 @@ class GuardedExecute(Execute):
         described = self._learner_names(names)
         outputs = []
         if visible.strip():
-            reply = checker.request({"op": "run", "code": visible, "names": described}, self._call_learner,
-                                    timeout=self.timeout or 60)
+            reply = checker.request({"op": "run", "code": visible, "names": described, "save": str(index)},
+                                    self._call_learner, timeout=self.timeout or 60)
             if reply.get("printed"):
                 outputs.append(nbformat.v4.new_output("stream", name="stdout", text=reply["printed"]))
             if reply.get("error"):
@@ -225,14 +229,22 @@ class GuardedExecute(Execute):
                 outputs.append(nbformat.v4.new_output("error", ename=str(err.get("ename", "Error"))[:100],
                                                       evalue=str(err.get("evalue", ""))[:4000],
                                                       traceback=[str(x)[:4000] for x in err.get("traceback", [])][:50]))
-        if hidden.strip() and not any(o.output_type == "error" for o in outputs):
-            reply = checker.request({"op": "run", "code": hidden, "names": described}, self._call_learner,
-                                    timeout=self.timeout or 60)
-            if reply.get("error"):
-                ename = reply["error"].get("ename", "")
-                cause = "it ran past the time limit" if ename == "TimeLimitReached" else ename
-                outputs.append(hidden_failure(gid, cause))
         cell.outputs = outputs
+        if hidden.strip() and not any(o.output_type == "error" for o in outputs):
+            return hidden, described
+        return None
+
+    def _check_hidden(self, checker: CheckerProcess, cell, index, hidden: str, described: dict):
+        """A cell's hidden tests, in the namespace its visible checks left: only one fixed line is kept."""
+        if self._dead:
+            cell.outputs.append(_error(*CHECK_NOT_RUN))
+            return
+        reply = checker.request({"op": "run", "code": hidden, "names": described, "restore": str(index)},
+                                self._call_learner, timeout=self.timeout or 60)
+        if reply.get("error"):
+            ename = reply["error"].get("ename", "")
+            cause = "it ran past the time limit" if ename == "TimeLimitReached" else ename
+            cell.outputs.append(hidden_failure(grade_id(cell), cause))
 
     # ------------------------------------------------------------ reaching the learner's kernel
 
