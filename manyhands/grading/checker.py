@@ -169,6 +169,8 @@ def serve_forever() -> None:
     while True:
         request = channel.receive()
         op = request.get("op")
+        if op not in ("setup", "run"):
+            continue  # a reply to a call that a check stopped waiting for (its own time limit): nothing to answer
         if op == "setup":
             reply = _run(request["code"], namespace)
             setup_names = {k for k in namespace if not k.startswith("__")}
@@ -269,7 +271,8 @@ class CheckerProcess:
         """Send one request; answer the checker's calls with ``on_call(name, args, kwargs) -> reply`` until done.
         ``timeout`` bounds the checker's own time; time spent in the learner's kernel does not count."""
         self._n += 1
-        self._send({**obj, "id": self._n})
+        rid = f"r{self._n}"  # never equal to a call's id (the checker numbers those)
+        self._send({**obj, "id": rid})
         deadline = time.monotonic() + timeout
         while True:
             msg = self._receive(deadline)
@@ -278,7 +281,7 @@ class CheckerProcess:
                 reply = on_call(msg["name"], msg.get("args", []), msg.get("kwargs", {}))
                 deadline += time.monotonic() - started
                 self._send({**reply, "id": msg.get("id")})
-            elif msg.get("op") == "done" and msg.get("id") == self._n:
+            elif msg.get("op") == "done" and msg.get("id") == rid:
                 return msg
 
     def setup(self, code: str, timeout: float = 120) -> dict:
