@@ -21,6 +21,11 @@ pytestmark = pytest.mark.nbgrader
 A = "ex04"
 
 
+FULL = {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}  # every autograded question right
+LEADER_SHARE = ('    checked = documents[documents["signed_by"] != "not checked by the course"]\n'
+                '    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')  # the body of a right q2
+
+
 def idx(nb, gid):
     return next(i for i, x in enumerate(nb.cells) if harness.nbgrader_meta(x).get("grade_id") == gid)
 
@@ -34,19 +39,19 @@ def corpus(rel, good):
     # 1. logs the hidden tests' tables, a later cell prints the log
     nb = answers(good, q1_answer='LOG = []\ndef signed_count(documents, name):\n    LOG.append(documents.to_csv())\n    return int(documents["signed_by"].str.contains(name).sum())')
     nb.cells.append(nbformat.v4.new_code_cell("print('LOGGED', LOG)"))
-    cases["logs_inputs"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}, ["_other", "P; Q"])
+    cases["logs_inputs"] = (nb, FULL, ["_other", "P; Q"])
     # 2. reads the caller's frame for the expected value
     nb = answers(good, q1_answer='import sys\ndef signed_count(documents, name):\n    f = sys._getframe(1)\n    return f.f_locals.get("expected", 0)')
-    cases["frame_reader"] = (nb, {"q1_tests": 0, "q2_tests": 3, "q3_tests": 3}, [])
+    cases["frame_reader"] = (nb, {**FULL, "q1_tests": 0}, [])
     # 3. result whose __eq__ is always True
     nb = answers(good, q3_answer='class L(list):\n    def __eq__(self, o): return True\ndef unsigned_roles(documents, name):\n    return L()')
-    cases["eq_list"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 0}, [])
+    cases["eq_list"] = (nb, {**FULL, "q3_tests": 0}, [])
     # 4. pandas warning + stderr inside the function (honest)
-    nb = answers(good, q2_answer='import sys, warnings\ndef leader_share(documents, name):\n    warnings.warn("FutureWarning-like")\n    print("debug", file=sys.stderr)\n    checked = documents[documents["signed_by"] != "not checked by the course"]\n    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')
-    cases["stderr_honest"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}, [])
+    nb = answers(good, q2_answer='import sys, warnings\ndef leader_share(documents, name):\n    warnings.warn("FutureWarning-like")\n    print("debug", file=sys.stderr)\n' + LEADER_SHARE)
+    cases["stderr_honest"] = (nb, FULL, [])
     # 5. loops instead of pandas (honest)
     nb = answers(good, q1_answer='def signed_count(documents, name):\n    n = 0\n    for cell in documents["signed_by"]:\n        if name in cell:\n            n = n + 1\n    return n')
-    cases["loops_honest"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}, [])
+    cases["loops_honest"] = (nb, FULL, [])
     # 6. blank with skip tags + raises-exception
     nb = copy.deepcopy(rel)
     for g in ("q1_tests", "q2_tests", "q3_tests"):
@@ -54,21 +59,21 @@ def corpus(rel, good):
     cases["blank_skip_tags"] = (nb, {"q1_tests": 0, "q2_tests": 0, "q3_tests": 0}, [])
     # 7. a thread swapping the function to a wrong one while checks run
     nb = answers(good, q1_answer='import threading, time\ndef signed_count(documents, name):\n    return int(documents["signed_by"].str.contains(name).sum())\ndef _swap():\n    time.sleep(0.05)\n    globals()["signed_count"] = lambda d, n: 1\nthreading.Thread(target=_swap, daemon=True).start()')
-    cases["thread_swap_to_wrong"] = (nb, {"q1_tests": 0, "q2_tests": 3, "q3_tests": 3}, [])
+    cases["thread_swap_to_wrong"] = (nb, {**FULL, "q1_tests": 0}, [])
     # 8. hard-coded values
     nb = answers(good, q1_answer='def signed_count(documents, name):\n    return {"Stalin": 3}.get(name, 1)')
-    cases["hard_coded"] = (nb, {"q1_tests": 0, "q2_tests": 3, "q3_tests": 3}, [])
+    cases["hard_coded"] = (nb, {**FULL, "q1_tests": 0}, [])
     # 9. huge print in a learner cell and in the function
-    nb = answers(good, q2_answer='print("z" * 9_000_000)\ndef leader_share(documents, name):\n    print("y" * 9_000_000)\n    checked = documents[documents["signed_by"] != "not checked by the course"]\n    return float(checked["signed_by"].str.contains(name).sum() / len(checked))')
-    cases["huge_prints"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}, [])
+    nb = answers(good, q2_answer='print("z" * 9_000_000)\ndef leader_share(documents, name):\n    print("y" * 9_000_000)\n' + LEADER_SHARE)
+    cases["huge_prints"] = (nb, FULL, [])
     # 10. history leak
     nb = copy.deepcopy(good); nb.cells.append(nbformat.v4.new_code_cell("%history"))
-    cases["history"] = (nb, {"q1_tests": 2, "q2_tests": 3, "q3_tests": 3}, ["_other"])
+    cases["history"] = (nb, FULL, ["_other"])
     # 11. a function keeps the hidden checks' arguments; a later question's function raises them in its message
     nb = answers(good, q1_answer='SEEN = []\ndef signed_count(documents, name):\n    SEEN.append(documents.to_csv())\n'
                  '    return int(documents["signed_by"].str.contains(name).sum())',
                  q2_answer='def leader_share(documents, name):\n    raise ValueError("EXFIL" + " | ".join(SEEN))')
-    cases["exfil_via_an_error_message"] = (nb, {"q1_tests": 2, "q2_tests": 0, "q3_tests": 3}, ["P; Q", "_other"])
+    cases["exfil_via_an_error_message"] = (nb, {**FULL, "q2_tests": 0}, ["P; Q", "_other"])
     return cases
 
 

@@ -24,6 +24,8 @@ import threading
 import time
 import traceback
 
+from manyhands.grading import wire
+
 MAX_PRINTED = 20_000  # characters a test cell may print (the course's checks print one line)
 
 
@@ -37,8 +39,6 @@ class Proxy:
         self._channel = channel
 
     def __call__(self, *args, **kwargs):
-        from manyhands.grading import wire
-
         try:
             request = {"args": [wire.encode(a) for a in args], "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
         except wire.WireError as exc:  # the course's own tests pass plain data: this is the grader's mistake
@@ -154,8 +154,6 @@ def _run(code: str, namespace: dict) -> dict:
 
 
 def serve_forever() -> None:
-    from manyhands.grading import wire
-
     # the protocol has the process's stdin and stdout to itself: anything else written to file descriptor 1
     # (a C library, a stray print) goes to stderr, which the grader keeps apart
     reader = os.fdopen(os.dup(0), "rb")

@@ -13,6 +13,7 @@ import ast
 import copy
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -72,15 +73,12 @@ SPLIT_MARK = "hidden_tests_run_apart"  # cell metadata (manyhands): the hidden p
 
 def question_of(grade_id: str | None) -> str:
     """'q3_tests' -> 'question 3' (the learner's name for it); any other id as it is."""
-    import re
-
     m = re.match(r"q(\d+)", grade_id or "")
     return f"question {m.group(1)}" if m else (grade_id or "a question")
 
 
 def has_hidden_tests(cell) -> bool:
-    return cell.get("cell_type") == "code" and any(
-        line.strip().startswith(HIDDEN_BEGIN) for line in cell.get("source", "").split("\n"))
+    return cell.get("cell_type") == "code" and split_hidden(cell.get("source", ""))[1] != ""
 
 
 def hidden_failure(grade_id: str | None, cause: str = "") -> NotebookNode:
@@ -209,7 +207,6 @@ class GuardedExecute(Execute):
             checker.close()
 
     def _check_cell(self, checker: CheckerProcess, cell, index):
-        gid = grade_id(cell)
         if self._dead:
             cell.outputs = [_error(*CHECK_NOT_RUN)]
             return
@@ -285,8 +282,8 @@ class GuardedExecute(Execute):
             if status != "timeout":
                 return status, text
             run_sync(self._async_interrupt)()
-            status2, _ = run_sync(self._async_wait_idle)(5.0)
-            if status2 != "ok":
+            answered, _ = run_sync(self._async_expression)("None", 5.0)  # free again after the interrupt?
+            if answered != "ok":
                 self.log.warning("The learner's function ignored the interrupt; restarting the kernel")
                 self._restart_and_replay(len(self.nb.cells))
             return "timeout", ""
@@ -297,10 +294,6 @@ class GuardedExecute(Execute):
 
     async def _async_interrupt(self):
         await ensure_async(self.km.interrupt_kernel())
-
-    async def _async_wait_idle(self, timeout: float):
-        """After an interrupt: a trivial request answered in time means the kernel is free again."""
-        return await self._async_expression("None", timeout)
 
     def _learner_names(self, names: list[str]) -> dict:
         if not names:
@@ -359,8 +352,6 @@ class GuardedExecute(Execute):
         try:
             for i, earlier in enumerate(self.nb.cells[:index]):
                 if earlier.cell_type != "code" or is_test(earlier) or self._abandoned(earlier):
-                    continue
-                if len(earlier.source) > self.max_source_chars:
                     continue
                 self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
         except (CellTimeoutError, DeadKernelError):

@@ -36,11 +36,6 @@ def _text(cell) -> str:
     return str(source).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _plain_cell(cell_type: str, source: str) -> NotebookNode:
-    make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
-    return make(source=source)
-
-
 def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, dict]:
     """The graded notebook: the release, with the submission's answers and extra code cells. Returns it and the
     notes for the report."""
@@ -125,7 +120,7 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
         if (("code", source) in rel_text and not _is_answer(rel[rel_text[("code", source)]])) or not source.strip():
             copies += 1  # a copy of a release cell (a duplicated test, say), or an empty cell: not the learner's code
             continue
-        extra = _plain_cell("code", source)
+        extra = nbformat.v4.new_code_cell(source=source)
         extra.metadata[NOTES] = {"learner_cell": True}
         pending.append(extra)
 
@@ -150,9 +145,6 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
         new_cells.extend(extras.get(i, []))
         new_cells.append(rcell)
     new_cells.extend(pending)
-    for cell in new_cells:
-        if cell.cell_type != "code":
-            cell.pop("outputs", None)
     out.cells = new_cells
     # every cell gets a fresh, unique id; the release's own ids stay where they are unique
     seen = set()

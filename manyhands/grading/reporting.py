@@ -46,8 +46,6 @@ def split_log(text: str, share: list[str]) -> dict[str, str]:
 def failure_cause(log: Path) -> str:
     """The one line of a learner's nbgrader log that says why the notebook could not be graded."""
     lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
-    import re
-
     exceptions = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*", line)]
     if exceptions:
         return f"nbgrader failed with {exceptions[-1][:300]}"

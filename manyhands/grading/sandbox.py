@@ -18,12 +18,9 @@ inside ``bwrap`` (bubblewrap, the Debian package that Flatpak uses) so that the 
 The kernel talks to nbgrader over Unix sockets (ZeroMQ's ``ipc`` transport) in a private folder
 made for that one kernel, since TCP on localhost does not cross network namespaces.
 
-What it does not protect against: code that attacks the kernel's own test cells from inside the
-same Python process (patching ``hashlib``, ``json`` or the feedback helpers before the tests run).
-nbgrader restores the test cells' text, but the tests run in the learner's interpreter; the
-course's grading report (``manyhands.grading``) flags answers that touch the grading machinery
-so that the instructor reads them.  Nor does it protect against kernel exploits: bubblewrap is
-only as strong as the Linux namespaces it uses.
+The checks never run in this kernel: ``manyhands.grading.checker`` runs them in a process of its own, started
+with ``bwrap_argv`` too, which reaches the learner's names only as plain data.  What the sandbox does not protect
+against is kernel exploits: bubblewrap is only as strong as the Linux namespaces it uses.
 
 Without bubblewrap the manager refuses to start a kernel, with a message saying how to install
 it; ``MANYHANDS_UNSAFE_GRADING=1`` grades without a sandbox (for a trusted class only).
