@@ -26,11 +26,15 @@ from nbgrader.preprocessors import (  # noqa: E402
     OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 from manyhands.grading.execute import (  # noqa: E402
-    ClearReleaseHiddenTests, DropLearnerResults, GuardedExecute, HideHiddenTestOutput,
+    ClearReleaseHiddenTests, DropLearnerResults, GuardedExecute, HideHiddenTestOutput, InertLearnerMarkup,
 )
 from manyhands.grading.rebuild import RebuildFromRelease  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutput, ClearReleaseHiddenTests, CSSHTMLHeaderPreprocessor]
+# A feedback page shows what a learner wrote and printed as text only (InertLearnerMarkup: no HTML, script or SVG of
+# the learner's), so a page opened by someone else (an instructor, a teaching assistant) runs nothing the learner put
+# there.  (nbconvert's own sanitize_html also escapes the release's headings and paragraphs, so it is not used.)
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestOutput, ClearReleaseHiddenTests, InertLearnerMarkup,
+                                    CSSHTMLHeaderPreprocessor]
 
 # Learners' code runs in a bubblewrap sandbox: no course root, gradebook or other submissions in sight, no
 # network, bounded memory, CPU time and /tmp (see manyhands/grading/sandbox.py for what it does and does not

@@ -115,7 +115,9 @@ def defined(namespace: Mapping, name: str):
     if name not in namespace:
         raise AnswerError(
             f"`{name}` is not defined yet. Write your answer in the cell above, run it, then run this cell. "
-            "If that cell was deleted, start again from a fresh copy of the notebook."
+            "If that cell was deleted, Edit \u25b8 Undo Cell Operation brings it back; if that fails, copy your answers "
+            "somewhere safe and take a fresh copy of the exercise (from the Assignments tab, or from the course's "
+            "exercises folder), renaming yours first."
         )
     if isinstance(error, NotImplementedError) and _mentions(last.get("source", ""), name):
         print(f"Note: the cell above still stops at `raise NotImplementedError()`. Delete that line; "
@@ -310,6 +312,10 @@ def _text_column_hint(exc: Exception) -> str:
         return (" A calculation met a missing value (<NA>). Often that means a condition kept no rows at all, for"
                 " example a column of text such as \"1930\" compared with the number 1930: look at the column's"
                 " values and compare like with like.")
+    if isinstance(exc, KeyError) and exc.args and type(exc.args[0]) is int:
+        return (" A table's rows keep their labels when it is filtered: the rows of a table of a few documents may be"
+                " labelled 5, 2 and 9, so there is no row 0 to take with column[0]. Work on the whole column at once"
+                " (.str.contains(...) and .sum()), or take the i-th row by its place with .iloc[i].")
     if isinstance(exc, TypeError) and "str" in text and any(w in text for w in ("not supported", "concatenate", "unsupported operand")):
         return (" One of the values you compute with is text (str), not a number: a column of words, or a number "
                 "written in quotes. Look at the table's columns (table.dtypes) and use the one that holds numbers.")

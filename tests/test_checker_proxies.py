@@ -113,3 +113,18 @@ def test_no_feedback_shows_the_hidden_tests_or_their_data(graded, case):
     assert not [s for s in secrets if s in text], case
     for path in (page, course.root / "autograded" / case / A / f"{A}.ipynb"):
         assert path.stat().st_size < 2_000_000, (case, path.name)
+
+
+def test_a_checker_that_cannot_finish_passes_nothing(tmp_path):
+    """Whatever stops the checker (here: no time at all for a cell's checks), a test cell whose checks did not all
+    run to their outcome scores nothing, even one whose visible checks had already said "well done", and the report
+    says the checker failed."""
+    course = harness.Course(tmp_path)
+    with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("\nc.GuardedExecute.check_timeout = 0.000001\n")
+    course.release(A)
+    rel, src = course.release_nb(A, A), course.source_nb(A, A)
+    course.submit("right", A, A, harness.solved(rel, src))
+    grading.autograde(course.root, A, jobs=1)
+    assert course.scores(A, A, "right") == {k: 0.0 for k in FULL}
+    assert "THE CHECKER FAILED" in grading.report(course.root, A)

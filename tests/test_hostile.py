@@ -67,7 +67,7 @@ def build(case: dict, solved, source, fill: dict, release=None):
     for gid, meta in change.get("metadata", {}).items():  # any cell metadata (tags, say), not nbgrader's
         nb.cells[_cell_index(nb, gid)].metadata.update(copy.deepcopy(meta))
     for extra in change.get("extra", []):  # a plain code cell of the learner's own after a cell
-        nb.cells.insert(_cell_index(nb, extra["after"]) + 1, nbformat.v4.new_code_cell(extra["source"]))
+        nb.cells.insert(_cell_index(nb, extra["after"]) + 1, nbformat.v4.new_code_cell(_fill(extra["source"], fill)))
     for gid, outputs in change.get("outputs", {}).items():  # outputs saved in the submission
         nb.cells[_cell_index(nb, gid)].outputs = [nbformat.from_dict(o) for o in outputs]
     if "notebook_metadata" in change:
@@ -121,7 +121,7 @@ def make_class(root: Path, port: int, serial: bool = False) -> harness.Course:
     course.submit("correct", A, N, solved)
     course.submit("blank", A, N, release)
     fill = {"course": course.root, "package": sandbox.PACKAGE, "port": port,
-            "other": course.root / "submitted" / "correct" / A / f"{N}.ipynb"}
+            "other": course.root / "submitted" / "correct" / A / f"{N}.ipynb", "pad": "p" * 3_150_000}
     for name, case in CORPUS.items():
         if serial and case["change"].get("fifos"):
             continue  # plain nbgrader copies a named pipe by reading it: it would wait for ever
@@ -324,6 +324,17 @@ def test_feedback_never_shows_hidden_tests(graded, case):
         assert "a hidden check of question 3 failed" in harness.page_text(texts["feedback"])
 
 
+def test_feedback_pages_run_nothing_a_learner_wrote(graded):
+    """A learner's HTML, script or SVG (an output, or an essay's markup) reaches a feedback page as inert text: a page
+    opened by an instructor runs nothing of the learner's."""
+    course = graded[0]
+    page = (course.root / "feedback" / "scripts_for_whoever_opens_the_feedback" / A / f"{N}.html").read_text("utf-8")
+    # the code the learner wrote is shown, highlighted and escaped; nothing of it stands in the page as markup
+    assert "document.title='MANYHANDS_PWN_3'" not in page  # the JavaScript output is gone
+    assert "<script>document.title" not in page and "<img src=x onerror" not in page
+    assert "My essay. &lt;script&gt;" in page.replace("&amp;lt;", "&lt;")  # the essay's markup reads as text
+
+
 def test_each_learner_has_its_own_nbgrader_log(graded):
     """The command keeps nbgrader's full log of each learner (and prints where): only that learner's grading
     in it; a notebook nbgrader could not grade has its cause in the report in one line, with the log's path."""
@@ -347,17 +358,25 @@ def test_each_learner_has_its_own_nbgrader_log(graded):
 
 def _pasted(graded_nb, release):
     """What a person would get by pasting, into a fresh copy of the release, the learner's answers and own code
-    cells as the graded notebook holds them (nothing else of the submission)."""
+    cells as the graded notebook holds them (nothing else of the submission), in the order they ran: the
+    learner's cells run in the order the learner wrote them, so the paste keeps that order."""
     by_gid = {harness.nbgrader_meta(c).get("grade_id"): c for c in release.cells}
     nb = copy.deepcopy(release)
     nb.cells = []
-    for cell in graded_nb.cells:
+    keyed, last = [], -1.0
+    for k, cell in enumerate(graded_nb.cells):
+        order = cell.get("metadata", {}).get("manyhands", {}).get("order")
+        last = float(order) if type(order) is int else last + 1e-6
+        keyed.append((last, k, cell))
+    for _, _, cell in sorted(keyed, key=lambda t: t[:2]):
         if cell.get("metadata", {}).get("manyhands", {}).get("learner_cell"):
             nb.cells.append(nbformat.v4.new_code_cell(cell.source))
             continue
         original = copy.deepcopy(by_gid[harness.nbgrader_meta(cell)["grade_id"]])
         if harness.nbgrader_meta(original).get("solution"):
-            original.source = cell.source
+            # an answer the submission did not hold was never run: the paste leaves that cell empty
+            missing = cell.get("metadata", {}).get("manyhands", {}).get("answer_missing")
+            original.source = "" if missing else cell.source
         nb.cells.append(original)
     return nb
 

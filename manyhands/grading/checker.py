@@ -95,7 +95,8 @@ class _Channel:
         self._reader, self._writer, self._n = reader, writer, 0
 
     def send(self, obj) -> None:
-        self._writer.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
+        # ASCII on the wire: a learner's text may hold a lone surrogate, which UTF-8 cannot encode
+        self._writer.write((json.dumps(obj, ensure_ascii=True) + "\n").encode("ascii"))
         self._writer.flush()
 
     def receive(self) -> dict:
@@ -246,7 +247,7 @@ class CheckerProcess:
 
     def _send(self, obj) -> None:
         try:
-            self._proc.stdin.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
+            self._proc.stdin.write((json.dumps(obj, ensure_ascii=True) + "\n").encode("ascii"))
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise CheckerError(f"the checker stopped ({self.stderr()[-500:]})") from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import html
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from traitlets import Float, Integer
 
 from manyhands.grading.checker import CheckerError, CheckerProcess, names_used
 
-CUT_NOTE = "[grader: {n:,} characters of output from this cell were cut]"
+CUT_NOTE = "[grader: {n:,} bytes of output from this cell were cut]"
 
 
 def nbgrader_meta(cell) -> dict:
@@ -60,6 +61,27 @@ STUCK = ("CellTimeoutError", "ran past the time limit and did not stop when inte
          "the kernel was restarted and the cells before it run again (their output is not shown), then grading "
          "went on")
 STUCK_MARK = "ignored_the_interrupt"  # cell metadata (manyhands): this cell was abandoned and is never replayed
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+def scrub(text) -> str:
+    """Text as the notebook can hold it: a lone surrogate (a learner can make one) becomes U+FFFD."""
+    return str(text).encode("utf-8", "replace").decode("utf-8")
+
+
+def weight(text: str) -> int:
+    """The bytes ``text`` can take once written: UTF-8, HTML-escaped on the feedback page or JSON-escaped in the
+    notebook (a control character is six bytes there), and an ANSI colour code as the HTML span it becomes."""
+    escaped = html.escape(text)
+    as_html = len(escaped.encode("utf-8", "replace")) + 40 * len(ANSI.findall(text))
+    as_json = len(json.dumps(text, ensure_ascii=False).encode("utf-8", "replace"))
+    return max(as_html, as_json)
+
+
+ANSWER_MISSING = ("[grader: this answer cell was not found in the submitted notebook; the release's cell is shown, "
+                  "and it was not run]\n")
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -108,12 +130,16 @@ class GuardedExecute(Execute):
     printed into the notebook.  A learner's function is called under ``call_timeout`` seconds; one that ignores
     the interrupt gets the kernel restarted (the learner's cells run again, silently) and scores nothing."""
 
-    max_output_chars = Integer(100_000, help="Output kept per cell, in characters.").tag(config=True)
-    max_notebook_output_chars = Integer(1_000_000, help="Output kept in the whole notebook.").tag(config=True)
+    max_output_chars = Integer(100_000, help="Output kept per cell, in bytes as written (see weight).").tag(config=True)
+    max_notebook_output_chars = Integer(800_000, help="Output kept in the whole notebook, likewise.").tag(config=True)
     max_source_chars = Integer(200_000, help="A learner's cell longer than this is not run.").tag(config=True)
     call_timeout = Float(10.0, help="Seconds a check may wait for one call of a learner's function.").tag(config=True)
+    check_timeout = Float(60.0, help="Seconds of the checker's own time a test cell's checks may take (time spent "
+                          "in the learner's functions does not count).").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        self._planned = False
+        self._ran: list[int] = []  # the learner's and the release's code cells, in the order they ran
         self._kept: dict[int, int] = {}
         self._cut: dict[int, int] = {}
         self._total = 0
@@ -128,21 +154,48 @@ class GuardedExecute(Execute):
         if cell.cell_type == "code" and is_test(cell):
             cell.outputs = []
             self._tests.append(index)
-        elif cell.cell_type == "code":
-            self._learner_cell(cell, resources, index)
+        elif cell.cell_type == "code" and not self._planned:
+            self._planned = True  # every code cell that is not a test runs now, in the order of the plan
+            for i in self.plan():
+                self._learner_cell(self.nb.cells[i], resources, i)
         if index == len(self.nb.cells) - 1:
             self._check_all(resources)
         return cell, resources
 
+    def plan(self) -> list[int]:
+        """The order the code cells run in: the learner's cells in the order they stood in the submission (as
+        Restart & Run All ran them at home: questions done in another order, a helper written below the answer
+        that uses it), the release's own cells at the place the submission held them, or after the cell before
+        them when it did not.  Test cells are not in it (they run last, in the checker)."""
+        keyed, last = [], -1.0
+        for i, c in enumerate(self.nb.cells):
+            if c.cell_type != "code" or is_test(c):
+                continue
+            order = c.metadata.get("manyhands", {}).get("order")
+            if type(order) is int:
+                last = float(order)
+            else:
+                last += 1e-6
+            keyed.append((last, i))
+        return [i for _, i in sorted(keyed)]
+
     def _learner_cell(self, cell, resources, index):
         if self._dead or self._skip_rest:
             cell.outputs = [_error(*NOT_RUN)]
+            return
+        marks = cell.metadata.get("manyhands", {})
+        if marks.get("answer_missing"):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=ANSWER_MISSING)]
+            return
+        if marks.get("source_too_long"):
+            cell.outputs = [_error("SourceTooLong", "this cell was too long to grade: it was not run")]
             return
         if len(cell.source) > self.max_source_chars:
             cell.outputs = [_error("SourceTooLong", f"this cell holds {len(cell.source):,} characters of code, more "
                                    f"than the grader runs ({self.max_source_chars:,}): it was not run")]
             cell.metadata.setdefault("manyhands", {})["source_too_long"] = len(cell.source)
             return
+        self._ran.append(index)
         try:
             super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -186,6 +239,7 @@ class GuardedExecute(Execute):
                 self.nb.cells[index].outputs = [_error(GRADER_ERROR, f"the checker could not start ({exc})")]
             return
         self._stuck_names: set[str] = set()
+        finished: set[int] = set()  # test cells whose every part ran to its outcome
         try:
             for code in setup:
                 reply = checker.setup(code)
@@ -193,16 +247,26 @@ class GuardedExecute(Execute):
                     self.log.warning("A setup cell failed in the checker: %s", reply["error"].get("evalue"))
             # every cell's visible checks first, then every cell's hidden tests: once a hidden test has handed its
             # data to the learner's functions, nothing the learner's code says (an error's message, say) is kept
-            hidden = [self._check_cell(checker, self.nb.cells[index], index) for index in self._tests]
+            hidden = []
+            for index in self._tests:
+                part = self._check_cell(checker, self.nb.cells[index], index)
+                hidden.append(part)
+                if not part:
+                    finished.add(index)
             for index, part in zip(self._tests, hidden):
                 if part:
                     self._check_hidden(checker, self.nb.cells[index], index, *part)
-        except CheckerError as exc:
+                    finished.add(index)
+        except Exception as exc:  # the checker failed or stalled (a learner's value can make it work hard): no
+            # cell it had not finished passes, the rest of the notebook keeps its grade, and the report says so
             self.log.error("The checker failed: %s", exc)
+            self.nb.metadata.setdefault("manyhands", {})["checker_failed"] = scrub(exc)[:300]
             for index in self._tests:
                 cell = self.nb.cells[index]
-                if not cell.outputs:
-                    cell.outputs = [_error(GRADER_ERROR, f"the checks could not run ({str(exc)[:300]})")]
+                if index not in finished:
+                    cell.outputs = [o for o in cell.outputs if o.get("output_type") != "stream"]
+                    cell.outputs.append(_error(GRADER_ERROR, "the checks of this question could not finish "
+                                               f"({scrub(exc)[:200]}): it scores nothing"))
         finally:
             checker.close()
 
@@ -218,14 +282,14 @@ class GuardedExecute(Execute):
         outputs = []
         if visible.strip():
             reply = checker.request({"op": "run", "code": visible, "names": described, "save": str(index)},
-                                    self._call_learner, timeout=self.timeout or 60)
+                                    self._call_learner, timeout=self.check_timeout)
             if reply.get("printed"):
-                outputs.append(nbformat.v4.new_output("stream", name="stdout", text=reply["printed"]))
+                outputs.append(nbformat.v4.new_output("stream", name="stdout", text=scrub(reply["printed"])))
             if reply.get("error"):
                 err = reply["error"]
-                outputs.append(nbformat.v4.new_output("error", ename=str(err.get("ename", "Error"))[:100],
-                                                      evalue=str(err.get("evalue", ""))[:4000],
-                                                      traceback=[str(x)[:4000] for x in err.get("traceback", [])][:50]))
+                outputs.append(nbformat.v4.new_output("error", ename=scrub(err.get("ename", "Error"))[:100],
+                                                      evalue=scrub(err.get("evalue", ""))[:4000],
+                                                      traceback=[scrub(x)[:4000] for x in err.get("traceback", [])][:50]))
         cell.outputs = outputs
         if hidden.strip() and not any(o.output_type == "error" for o in outputs):
             return hidden, described
@@ -237,11 +301,11 @@ class GuardedExecute(Execute):
             cell.outputs.append(_error(*CHECK_NOT_RUN))
             return
         reply = checker.request({"op": "run", "code": hidden, "names": described, "restore": str(index)},
-                                self._call_learner, timeout=self.timeout or 60)
+                                self._call_learner, timeout=self.check_timeout)
         if reply.get("error"):
-            ename = reply["error"].get("ename", "")
-            cause = "it ran past the time limit" if ename == "TimeLimitReached" else ename
-            cell.outputs.append(hidden_failure(grade_id(cell), cause))
+            # one fixed line, with no cause: the kind of error (or whether a call timed out) is chosen by the
+            # learner's code, which has seen the hidden tests' data, so a cause could carry that data out
+            cell.outputs.append(hidden_failure(grade_id(cell)))
 
     # ------------------------------------------------------------ reaching the learner's kernel
 
@@ -285,11 +349,11 @@ class GuardedExecute(Execute):
             answered, _ = run_sync(self._async_expression)("None", 5.0)  # free again after the interrupt?
             if answered != "ok":
                 self.log.warning("The learner's function ignored the interrupt; restarting the kernel")
-                self._restart_and_replay(len(self.nb.cells))
+                self._restart_and_replay()
             return "timeout", ""
         except DeadKernelError:
             self.log.warning("The learner's kernel died while a check called it; restarting it")
-            self._restart_and_replay(len(self.nb.cells))
+            self._restart_and_replay()
             return "dead", ""
 
     async def _async_interrupt(self):
@@ -336,8 +400,9 @@ class GuardedExecute(Execute):
 
     # ------------------------------------------------------------ a kernel that ignores interrupts
 
-    def _restart_and_replay(self, index):
-        """A fresh kernel holding what the learner's cells before ``index`` defined (run again, silently)."""
+    def _restart_and_replay(self, index=None):
+        """A fresh kernel holding what the cells that ran before cell ``index`` defined (all that ran, if None),
+        run again silently in the order they ran."""
         old_dir = getattr(self.km, "_private_dir", None)
         try:
             run_sync(self._restart)()
@@ -350,8 +415,11 @@ class GuardedExecute(Execute):
             shutil.rmtree(old_dir, ignore_errors=True)
         self._replaying = True
         try:
-            for i, earlier in enumerate(self.nb.cells[:index]):
-                if earlier.cell_type != "code" or is_test(earlier) or self._abandoned(earlier):
+            for i in list(self._ran):
+                if i == index:
+                    break
+                earlier = self.nb.cells[i]
+                if self._abandoned(earlier):
                     continue
                 self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
         except (CellTimeoutError, DeadKernelError):
@@ -382,16 +450,14 @@ class GuardedExecute(Execute):
 
     @staticmethod
     def _size(msg) -> int:
-        """Every route by which a message adds to the notebook: text, data, display metadata, error fields."""
+        """Every route by which a message adds to the notebook (text, data, display metadata, error fields),
+        weighed as the bytes it can become on the feedback page or in the notebook's JSON, whichever is more."""
         content = msg.get("content", {})
         size = 0
-        for key in ("text", "ename", "evalue"):
-            value = content.get(key, "")
-            size += len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
-        for key in ("data", "metadata", "traceback"):
+        for key in ("text", "ename", "evalue", "data", "metadata", "traceback"):
             value = content.get(key)
             if value:
-                size += len(json.dumps(value, default=str))
+                size += weight(value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False))
         return size
 
     def output(self, outs, msg, display_id, cell_index):
@@ -478,3 +544,30 @@ class DropLearnerResults(NbGraderPreprocessor):
         return cell, resources
 
 
+
+
+ACTIVE = ("text/html", "text/markdown", "text/latex", "application/javascript", "image/svg+xml")
+
+
+class InertLearnerMarkup(NbGraderPreprocessor):
+    """For feedback: what the learner wrote or their code displayed is shown as text, never as markup.
+
+    A Markdown answer's ``<`` is escaped (it then reads as written, and a ``<script>`` in an essay is only text);
+    a learner cell's outputs lose their HTML, Markdown, LaTeX, JavaScript and SVG forms (a widget's or a chart's
+    too), keeping the plain text.  The release's own cells and the checks' outputs are left as they are."""
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            cell.source = cell.source.replace("<", "&lt;")
+        elif cell.cell_type == "code" and not is_test(cell) and not is_setup(cell):
+            kept = []
+            for out in cell.get("outputs", []):
+                data = out.get("data")
+                if isinstance(data, dict) and any(k in ACTIVE or k.startswith("application/vnd") for k in data):
+                    plain = data.get("text/plain") or "[grader: a display of the learner's code, shown as text only]"
+                    out["data"] = {"text/plain": plain}
+                    out["metadata"] = {}
+                kept.append(out)
+            cell.outputs = kept
+        return cell, resources

@@ -8,6 +8,14 @@ answer was found, what was left out (markdown or raw cells of the learner's, edi
 the release's cells) and how many extra code cells were kept are written into the notebook's ``manyhands``
 metadata for the report.  A learner's extra code cell keeps its place before the release cell that followed it in
 the submission, so a helper stays before the answer it was written for (and the checks all run last).
+
+Every cell that holds the learner's text is marked with its place in the submission (``order``), and the learner's
+cells run in that order (``GuardedExecute``), as Restart & Run All ran them at home, whatever the release's order.
+An answer the submission does not hold keeps the release's cell, marked ``answer_missing`` and never run (its stub
+would replace a function the learner wrote in a cell of their own).  What a learner wrote is kept and run up to a
+size (``max_cell_chars`` a cell, ``max_notebook_chars`` in all, in the submission's order): a cell past that is
+replaced by a line that says so, and is not run.  Past those sizes no honest answer goes, and the feedback page,
+where code is highlighted at up to 25 bytes a character, stays small.
 """
 
 from __future__ import annotations
@@ -19,10 +27,19 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
 
 from manyhands.grading.execute import grade_id, nbgrader_meta
 
 NOTES = "manyhands"
+MAX_CELL_CHARS = 20_000
+MAX_NOTEBOOK_CHARS = 40_000
+TOO_LONG = ("[grader: this cell held {n:,} characters, more than the grader keeps and runs ({limit:,} {where}): "
+            "it was replaced by this line and not run]")
+
+
+def _mark(cell, **marks):
+    cell.setdefault("metadata", {}).setdefault(NOTES, {}).update(marks)
 
 
 def _is_answer(cell) -> bool:
@@ -36,7 +53,8 @@ def _text(cell) -> str:
     return str(source).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, dict]:
+def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int = MAX_CELL_CHARS,
+            max_notebook_chars: int = MAX_NOTEBOOK_CHARS) -> tuple[NotebookNode, dict]:
     """The graded notebook: the release, with the submission's answers and extra code cells. Returns it and the
     notes for the report."""
     cells = [c for c in submission.get("cells", []) if isinstance(c, dict)]
@@ -121,7 +139,7 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
             copies += 1  # a copy of a release cell (a duplicated test, say), or an empty cell: not the learner's code
             continue
         extra = nbformat.v4.new_code_cell(source=source)
-        extra.metadata[NOTES] = {"learner_cell": True}
+        extra.metadata[NOTES] = {"learner_cell": True, "order": j}
         pending.append(extra)
 
     out = copy.deepcopy(release)
@@ -136,16 +154,22 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
                     notes.setdefault("matched", []).append(f"{grade_id(rcell)} (found by its {how[i]})")
             else:
                 missing.append(grade_id(rcell))
+                _mark(rcell, answer_missing=True)
         elif i in answers and _text(cells[answers[i]]) != _text(rcell) and nbgrader_meta(rcell).get("locked"):
             edited.append(grade_id(rcell) or rcell.get("id"))
         elif i not in answers and grade_id(rcell):
             notes.setdefault("release_cells_missing", []).append(grade_id(rcell))
         if rcell.cell_type == "code":
             rcell.outputs, rcell.execution_count = [], None
+        if i in answers:
+            _mark(rcell, order=answers[i])
         new_cells.extend(extras.get(i, []))
         new_cells.append(rcell)
     new_cells.extend(pending)
     out.cells = new_cells
+    too_long = _cap_learner_text(out.cells, max_cell_chars, max_notebook_chars)
+    if too_long:
+        notes["too_long"] = too_long
     # every cell gets a fresh, unique id; the release's own ids stay where they are unique
     seen = set()
     for k, cell in enumerate(out.cells):
@@ -167,8 +191,32 @@ def rebuild(release: NotebookNode, submission: NotebookNode) -> tuple[NotebookNo
     return out, notes
 
 
+def _learner_text(cell) -> bool:
+    meta = cell.get("metadata", {}).get(NOTES, {})
+    return bool(meta.get("learner_cell")) or (_is_answer(cell) and "order" in meta)
+
+
+def _cap_learner_text(cells, max_cell: int, max_total: int) -> list[str]:
+    """Replace each learner cell past the sizes by a line that says so (in the submission's order); their names."""
+    total, replaced = 0, []
+    for cell in sorted((c for c in cells if _learner_text(c)), key=lambda c: c.metadata[NOTES]["order"]):
+        n = len(cell.source)
+        if n > max_cell or total + n > max_total:
+            where = "in a cell" if n > max_cell else "in a notebook"
+            note = TOO_LONG.format(n=n, limit=max_cell if n > max_cell else max_total, where=where)
+            cell.source = f"# {note}" if cell.cell_type == "code" else note
+            _mark(cell, source_too_long=n)
+            replaced.append(grade_id(cell) or f"a cell of your own (number {cell.metadata[NOTES]['order'] + 1})")
+        else:
+            total += n
+    return replaced
+
+
 class RebuildFromRelease(NbGraderPreprocessor):
     """Replace the submission by the release with the learner's answers (see the module's docstring)."""
+
+    max_cell_chars = Integer(MAX_CELL_CHARS, help="A learner's cell longer than this is replaced by a note.").tag(config=True)
+    max_notebook_chars = Integer(MAX_NOTEBOOK_CHARS, help="What a learner wrote, in all, kept and run.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         info = resources.get("nbgrader", {})
@@ -176,7 +224,7 @@ class RebuildFromRelease(NbGraderPreprocessor):
         if not release.exists():
             raise FileNotFoundError(f"{release} is missing: run `nbgrader generate_assignment {info.get('assignment')}` "
                                     "first (the graded notebook is built from the release)")
-        out, notes = rebuild(nbformat.read(release, 4), nb)
+        out, notes = rebuild(nbformat.read(release, 4), nb, self.max_cell_chars, self.max_notebook_chars)
         if notes:
             out.metadata[NOTES] = notes
             self.log.info("Rebuilt %s/%s from the release: %s", info.get("student"), info.get("notebook"), notes)

@@ -66,8 +66,11 @@ def _notes_of_rebuild(name: str, assignment: str, marks: dict) -> list[str]:
     for gid in marks.get("readonly_edited", []):
         notes.append(f"{name}: {gid} (read-only) was edited by the learner; nbgrader graded the original")
     if marks.get("reordered"):
-        notes.append(f"{name}: cells were out of order; the release's order was restored (the learner's own cells "
-                     "follow the cell they were written after)")
+        notes.append(f"{name}: cells were out of order; the release's order was restored in the graded notebook "
+                     "(the learner's cells still ran in the order they were submitted)")
+    for what in marks.get("too_long", []):
+        notes.append(f"{name}: {what} was longer than the grader keeps and runs; it was replaced by a note and "
+                     "not run")
     for gid in marks.get("unknown_ids", []):
         notes.append(f"{name}: a cell claims the nbgrader id {gid!r}, which {assignment} does not have (renamed, "
                      "or pasted from another exercise): it ran as the learner's own cell and earns no points")
@@ -108,6 +111,9 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
             continue
         nb = nbformat.read(path, 4)
         notes.extend(_notes_of_rebuild(name, assignment, nb.metadata.get("manyhands", {})))
+        if nb.metadata.get("manyhands", {}).get("checker_failed"):
+            notes.append(f"{name}: THE CHECKER FAILED ({nb.metadata['manyhands']['checker_failed']}): the questions "
+                         "whose checks had not finished score nothing; look at this submission")
         if nb.metadata.get("manyhands", {}).get("names_unreadable"):
             notes.append(f"{name}: the learner's kernel did not answer the checks (its code broke the kernel's "
                          "execution, or it died): the checks could not read the answers")
@@ -122,7 +128,7 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
             if stuck:
                 notes.append(f"{name}: {gid} ran past the time limit and did not stop when interrupted: it scores "
                              "nothing; the kernel was restarted and the rest graded")
-            if marks.get("source_too_long"):
+            if marks.get("source_too_long") and not nb.metadata.get("manyhands", {}).get("too_long"):
                 notes.append(f"{name}: {gid} holds {marks['source_too_long']:,} characters of code; it was not run")
             dropped = marks.get("results_dropped")
             if dropped:
@@ -144,7 +150,7 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                                  "called it, and was stopped")
                 elif out.get("output_type") == "error" and ename == GRADER_ERROR:
                     notes.append(f"{name}: {gid}: THE GRADER FAILED ({evalue[:200]}); grade this learner again")
-                elif "characters of output from this cell were cut" in str(out.get("data", {}).get("text/plain", "")):
+                elif "of output from this cell were cut" in str(out.get("data", {}).get("text/plain", "")):
                     notes.append(f"{name}: {gid} printed too much; output was cut")
             if meta.get("solution"):
                 for out in cell.get("outputs", []):

@@ -17,6 +17,8 @@ import math
 
 MAX_BYTES = 5_000_000  # one message, either way: an answer bigger than this is not graded
 MAX_DEPTH = 40
+MAX_HASHED = 5_000  # items of one set or dict (no answer of the course comes near; see _hashed)
+MAX_DIGITS = 1_000  # digits of one whole number
 _NUMPY_SCALARS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                   "float16", "float32", "float64", "bool_", "bool", "str_")
 _EXCEPTIONS = ("ArithmeticError", "AssertionError", "AttributeError", "IndexError", "KeyError", "LookupError",
@@ -108,7 +110,7 @@ def _encode_index(index, depth):
 
 
 def dumps(value) -> str:
-    text = json.dumps(encode(value), ensure_ascii=False, allow_nan=False)
+    text = json.dumps(encode(value), ensure_ascii=True, allow_nan=False)  # a lone surrogate stays an escape
     if len(text) > MAX_BYTES:
         raise WireError(f"it is too big to grade ({len(text):,} characters as data)")
     return text
@@ -133,16 +135,21 @@ def decode(obj, depth: int = 0):
     if key == "$f" and body in ("nan", "inf", "-inf"):
         return float(body)
     if key == "$int" and type(body) is str:
-        return int(body)
+        if len(body) > MAX_DIGITS:
+            raise WireError(f"it holds a whole number of more than {MAX_DIGITS:,} digits")
+        try:
+            return int(body)
+        except ValueError:
+            raise WireError("the data is not in the grader's format") from None
     if key == "$tuple":
         return tuple(decode(x, depth + 1) for x in _list(body))
     if key == "$set":
-        return {_hashable(decode(x, depth + 1)) for x in _list(body)}
+        return {_hashable(decode(x, depth + 1)) for x in _hashed(body)}
     if key == "$frozenset":
-        return frozenset(_hashable(decode(x, depth + 1)) for x in _list(body))
+        return frozenset(_hashable(decode(x, depth + 1)) for x in _hashed(body))
     if key == "$dict":
         out = {}
-        for pair in _list(body):
+        for pair in _hashed(body):
             k, v = _list(pair)
             out[_hashable(decode(k, depth + 1))] = decode(v, depth + 1)
         return out
@@ -151,7 +158,12 @@ def decode(obj, depth: int = 0):
     if key == "$np" and body in _NUMPY_SCALARS and rest and rest[0][0] == "v":
         import numpy as np
 
-        return getattr(np, body)(decode(rest[0][1], depth + 1))
+        value = decode(rest[0][1], depth + 1)
+        if body == "str_":  # a numpy string is text: the checks compare it as text
+            if type(value) is not str:
+                raise WireError("the data is not in the grader's format")
+            return value
+        return getattr(np, body)(value)
     if key == "$na":
         import pandas as pd
 
@@ -186,6 +198,16 @@ def decode(obj, depth: int = 0):
         values = decode(body.get("values"), depth + 1)
         return np.array(values, dtype=_dtype(body.get("dtype"), values) or object)
     raise WireError("the data is not in the grader's format")
+
+
+def _hashed(x) -> list:
+    """The items of a set or a dict: at most MAX_HASHED, since values that all hash alike (a learner can make them)
+    cost the checker time in the square of their number to put into a set."""
+    items = _list(x)
+    if len(items) > MAX_HASHED:
+        raise WireError(f"it is a set or a dictionary of {len(items):,} items, more than the grader reads "
+                        f"({MAX_HASHED:,})")
+    return items
 
 
 def _list(x) -> list:
