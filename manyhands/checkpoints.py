@@ -362,8 +362,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         turn="replace None with a number: how many times the first limit of category 1 the number actually shot "
              "under Order 00447 was (both numbers are in the text above).",
         hint="divide the number shot under the order by the first limit of category 1.",
-        praise=lambda k: f"about {k[0]:.1f} times the first limit. Ask which model settings give that, and what the "
-                         "documents say about who asked for the increases.",
+        praise=lambda k: f"about {k[0]:.1f} times the first limit on the NKVD's own accounts, and up to "
+                         f"{445_000 / 75_950:.1f} times on Roginsky and Petrov's estimate. Ask which model settings give "
+                         "that, and what the documents say about who asked for the increases.",
         tolerance=0.05,
     ),
     "03.5": Checkpoint(

@@ -97,6 +97,8 @@ def entry(ref_id: str) -> str:
     title = item.get("title", "")
     whole = item.get("type") in ("book", "report", "thesis")
     parts = [_names(item) + ",", f"*{title}*" if whole else f"\u201c{title}\u201d"]
+    if not (item.get("author") or item.get("editor")) and item.get("author-short"):
+        parts = parts[1:]  # a work with no author or editor (a documentation, say) starts with its title
     container = item.get("container-title")
     if container:
         where = f"in *{container}*"

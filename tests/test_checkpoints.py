@@ -145,7 +145,8 @@ def test_forms_a_beginner_gives_get_their_own_message():
     assert "empty set" in evaluate("04.1", set()).text
     assert "empty dictionary" in evaluate("04.1", {}).text
     assert "percentages or counts" in evaluate("04.6", 50, 14.3).text
-    assert "each other's places" in evaluate("04.6", 1 / 7, 0.5).text
+    stalin, hitler = checkpoints.CHECKPOINTS["04.6"].key()
+    assert "each other's places" in evaluate("04.6", hitler, stalin).text
     assert "look at a: 'crimnal'" in evaluate("05.2", {"a": "crimnal", "b": "political", "c": "moral",
                                                        "d": "metaphysical"}).text
     assert "missing: d" in evaluate("05.2", {"a": "criminal", "b": "political", "c": "moral"}).text

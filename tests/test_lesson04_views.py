@@ -97,4 +97,10 @@ def test_the_grid_makes_its_citations_from_the_source_ids():
     grid = widgets.ComparisonGrid(data.load("comparison_grid"))
     grid.dimension.value = "knew"
     shown = grid.evidence.value
-    assert "(Witte and Tyas n.d.)" in shown and "(no source)" in shown  # a sourced row and the unread-report caveat
+    assert "(Witte and Tyas 2001)" in shown and "(Konfliktuskutató Központ n.d.)" in shown  # a work and an edition
+    # a row that says what the course has not found is shown as such
+    rows = data.load("comparison_grid")
+    caveat = rows.iloc[[0]].assign(evidence="The course has not found it.", source_id=None)
+    grid = widgets.ComparisonGrid(pd.concat([rows, caveat], ignore_index=True))
+    grid.dimension.value = rows.iloc[0]["dimension_id"]
+    assert "(no source)" in grid.evidence.value

@@ -83,7 +83,7 @@ class QuotaModel(ModelView):
     """Sliders for manyhands.terror: how limits escalate through requests from below (a thought experiment)."""
 
     def __init__(self, first_limits=(1000.0, 1000.0, 1000.0, 1000.0, 1000.0), reference: float | None = None,
-                 reference_label: str = ""):
+                 reference_label: str = "", reference_high: float | None = None):
         from .. import terror
 
         self._terror = terror
@@ -104,10 +104,13 @@ class QuotaModel(ModelView):
             height=420)
         self.figure.add_scatter(name="the model's total", mode="lines+markers", line=dict(color=charts.PALETTE[0]),
                                 marker=dict(symbol="circle", size=8))
-        self.reference = reference
-        if reference:
+        self.reference, self.reference_high = reference, reference_high if reference else None
+        if reference:  # a range where the sources give one: the low end dotted, the high end dashed
             self.figure.add_scatter(name=reference_label or "historical ratio", mode="lines",
                                     line=dict(color=charts.PALETTE[6], dash="dot"))
+        if self.reference_high:
+            self.figure.add_scatter(name="the higher estimate", mode="lines",
+                                    line=dict(color=charts.PALETTE[6], dash="dash"))
         self.figure.update_yaxes(rangemode="tozero")
         charts.fit(self.figure)
         self._finish("mh-quota")
@@ -124,9 +127,16 @@ class QuotaModel(ModelView):
             self.figure.data[0].x, self.figure.data[0].y = rounds, ratio
             if self.reference:
                 self.figure.data[1].x, self.figure.data[1].y = [0, rounds[-1]], [self.reference, self.reference]
-        return (f"After {rounds[-1]} rounds the limits stand at <b>{run.growth:.2f}</b> times the first ones."
-                + (f" The dotted line marks {self.reference:.1f}, the historical ratio given in the text."
-                   if self.reference else ""))
+            if self.reference_high:
+                self.figure.data[2].x, self.figure.data[2].y = [0, rounds[-1]], [self.reference_high] * 2
+        if self.reference_high:
+            where = (f" The dotted and dashed lines mark {self.reference:.1f} and {self.reference_high:.1f}, the range "
+                     "of the historical ratio given in the text.")
+        elif self.reference:
+            where = f" The dotted line marks {self.reference:.1f}, the historical ratio given in the text."
+        else:
+            where = ""
+        return f"After {rounds[-1]} rounds the limits stand at <b>{run.growth:.2f}</b> times the first ones." + where
 
 
 def lists_chart(lists: pd.DataFrame, source: str) -> DescribedFigure:
