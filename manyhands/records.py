@@ -19,9 +19,14 @@ The file::
 
 ``get`` never raises: a missing file means nothing saved yet, and a file that cannot be read is set aside as
 ``<name>.corrupt`` (nothing is deleted) with a one-line message from ``last_message()``.  ``put`` writes
-atomically (a temporary file, then a rename), keeps the other keys and stamps ``saved_at``.  ``restore`` checks
-an uploaded copy before it touches anything and merges it in.  Only the keys this package knows ("stance") are
-checked in detail; the others are kept as they are.
+atomically (a temporary file, then a rename), keeps the other keys and stamps ``saved_at``.  Every lesson's notebook
+has its own kernel (its own process) and any of them may save, so every save reads the file again under a lock and
+changes only its own key (``update_to`` changes a key from its value on disk at that moment, as saving a position
+does): a save never undoes what another notebook saved.  ``restore`` checks an uploaded copy before it touches
+anything and merges it in; when the copy holds values that differ from those here but were saved earlier, it lists
+each difference and keeps what is here until the learner chooses (``restore_report(..., take_older=True)`` puts
+the copy's values in).  Only the keys this package knows ("stance") are checked in detail; the others are kept as
+they are.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ import weakref
 from pathlib import Path
 
 __all__ = ["FILE_NAME", "MAX_UPLOAD_BYTES", "RecordsError", "course_root", "get", "last_message", "put", "read",
-           "records_path", "restore"]
+           "records_path", "restore", "restore_report", "update_to"]
 
 FILE_NAME = "manyhands_records.json"
 FORMAT = "manyhands-records"
@@ -280,19 +285,34 @@ def put(key: str, value) -> None:
 
 def put_to(path: Path, key: str, value) -> None:
     """``put`` for a given file."""
-    path = Path(path)
     value = _plain(key, value)
+    update_to(path, key, lambda _old: value)
+
+
+def update_to(path: Path, key: str, change):
+    """Save ``change(value on disk now)`` under ``key`` and return it, all under the file's lock: the value is read
+    from the file at that moment (None when there is none), not from what this notebook read earlier, so a save in
+    one notebook never undoes a save made in another one (another kernel) in between."""
+    path = Path(path)
     with _locked(path):
         doc, _ = _load(path)
+        value = _plain(key, change(copy.deepcopy(doc["records"].get(key))))
         now = _now()
         doc["records"][key] = value
         doc["key_saved_at"][key] = now
         doc["saved_at"] = now
         _write(path, doc)
     _notify(path)
+    return copy.deepcopy(value)
 
 
 # ---- restore an uploaded copy ------------------------------------------------------------------------------
+
+_MISSING = object()
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+MAX_DIFFERENCES = 20  # listed one by one; the rest are counted
+
 
 def _describe_key(key: str, value) -> str:
     name = KEY_NAMES.get(key, f"the record \"{key}\"")
@@ -301,11 +321,118 @@ def _describe_key(key: str, value) -> str:
     return name
 
 
-def _merge(mine: dict, theirs: dict) -> tuple[dict, list[str]]:
+def _when(stamp: str) -> str:
+    """A saved_at stamp in words: "5 January 2026, 09:00 UTC"."""
+    if not stamp:
+        return "date not known"
+    try:
+        moment = _dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_dt.timezone.utc)
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}" + (" UTC" if moment.tzinfo else "")
+
+
+def _leaves(value, path=()):
+    """(path, value) for each single answer inside a record (a value that is not a dict with entries)."""
+    if isinstance(value, dict) and value:
+        for k, v in value.items():
+            yield from _leaves(v, (*path, str(k)))
+    else:
+        yield path, value
+
+
+def _words(value) -> str:
+    """One answer in words, for the list of differences."""
+    if value is _MISSING or value is None or value == "":
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return "\u201c" + (value if len(value) <= 60 else value[:57] + "\u2026") + "\u201d"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "\u2026"
+
+
+def _label(key: str, path: tuple, mine, theirs) -> str:
+    """Which answer ``path`` is, in words: "lesson 04's comparison grid, the rating for "refusal", Nazi Germany"."""
+    name = KEY_NAMES.get(key, f"the record \"{key}\"")
+    if key == "04.grid" and len(path) == 3 and path[0] == "ratings":
+        what = f"your note on \u201c{path[1]}\u201d" if path[2] == "note" else f"your rating for \u201c{path[1]}\u201d, {path[2]}"
+        return f"{name}, {what}"
+    if key == "05.ledger" and len(path) >= 3 and path[0] == "cases":
+        label = path[1]
+        for doc in (mine, theirs):
+            case = doc.get("cases", {}).get(path[1]) if isinstance(doc, dict) and isinstance(doc.get("cases"), dict) else None
+            if isinstance(case, dict) and isinstance(case.get("label"), str):
+                label = case["label"]
+                break
+        rest = path[2:]
+        if rest == ("evidence",):
+            return f"{name}, {label}: your evidence"
+        if len(rest) >= 3 and rest[0] == "actors":
+            what = ("what the documents show they did" if rest[2:] == ("did",)
+                    else f"{rest[3]} guilt" if len(rest) == 4 and rest[2] == "guilt" else " \u203a ".join(rest[2:]))
+            return f"{name}, {label}, {rest[1]}: {what}"
+        return f"{name}, {label}: " + " \u203a ".join(rest)
+    return name + (", " + " \u203a ".join(path) if path else "")
+
+
+def differences(key: str, theirs, theirs_at: str, mine, mine_at: str) -> list[str]:
+    """Each answer of the record ``key`` that differs between an uploaded backup (``theirs``, saved ``theirs_at``)
+    and the file here (``mine``, saved ``mine_at``): which answer it is, the backup's value and the value here,
+    with their dates, in plain words."""
+    a, b = dict(_leaves(theirs)), dict(_leaves(mine))
+    out = []
+    for path in [*b, *(p for p in a if p not in b)]:
+        old, here = a.get(path, _MISSING), b.get(path, _MISSING)
+        if old == here or (old in (_MISSING, None, "") and here in (_MISSING, None, "")):
+            continue
+        text = (f"{_label(key, path, mine, theirs)}: {_words(old)} in your backup (saved {_when(theirs_at)}), "
+                f"{_words(here)} here (saved {_when(mine_at)})")
+        out.append(text[0].upper() + text[1:])
+    if not out and theirs != mine:  # values that differ only in a way the list above does not show
+        name = KEY_NAMES.get(key, f"the record \"{key}\"")
+        out.append(f"{name[0].upper() + name[1:]}: different in your backup (saved {_when(theirs_at)}) and here "
+                   f"(saved {_when(mine_at)})")
+    return out
+
+
+class Report:
+    """What a restore did: ``message`` (plain words, everything), ``changed`` (the file was rewritten), ``older``
+    (the records whose backup values differ from those here but were saved earlier, so they were not used: the
+    learner may still choose to use them, ``take_older=True``), ``differences`` (each differing answer of those, in
+    words), ``summary`` and ``choice`` (the parts of ``message`` before and after the differences)."""
+
+    def __init__(self, summary: str, changed: bool = False, older=(), differences=(), choice: str = ""):
+        self.summary, self.changed, self.older = summary, changed, list(older)
+        self.differences, self.choice = list(differences), choice
+
+    @property
+    def message(self) -> str:
+        shown = self.differences[:MAX_DIFFERENCES]
+        more = len(self.differences) - len(shown)
+        listed = "".join(f"\n- {d}" for d in shown) + (f"\n- and {more} more difference{'s' * (more != 1)}" if more else "")
+        return self.summary + listed + ("\n" + self.choice if self.choice else "")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+USE_BACKUP = "Use my backup's values"
+KEEP_HERE = "Keep what is here"
+
+
+def _merge(mine: dict, theirs: dict, take_older: bool = False) -> tuple[dict, list[str], list[str], list[str]]:
     """Merge an uploaded document into the current one: positions are united (nothing lost, no duplicates, in
-    date order); for any other record the more recently saved copy wins. Returns the result and what changed."""
+    date order); for any other record the more recently saved copy wins (the backup's, even when it is older, with
+    ``take_older``). Returns the result, what changed, the records kept here although the backup's differ, and
+    each differing answer of those."""
     out = copy.deepcopy(mine)
-    notes = []
+    notes, older, diffs = [], [], []
     for key, value in theirs["records"].items():
         if key not in out["records"]:
             out["records"][key] = value
@@ -321,13 +448,24 @@ def _merge(mine: dict, theirs: dict) -> tuple[dict, list[str]]:
                          + (" (the others were here already)" if len(new) < len(value) else ""))
         elif value != out["records"][key]:
             theirs_at = theirs["key_saved_at"].get(key, theirs["saved_at"])
-            if theirs_at >= out["key_saved_at"].get(key, ""):
+            mine_at = out["key_saved_at"].get(key, "")
+            changes = differences(key, value, theirs_at, out["records"][key], mine_at)
+            if theirs_at >= mine_at:
                 out["records"][key] = value
                 out["key_saved_at"][key] = theirs_at
-                notes.append(f"{_describe_key(key, value)} taken from the upload (saved later than the one here)")
+                shown = [c[0].lower() + c[1:] for c in changes[:5]]
+                more = len(changes) - len(shown)
+                notes.append(f"{_describe_key(key, value)} taken from your backup (saved later than the one here; "
+                             + "; ".join(shown) + (f"; and {more} more difference{'s' * (more != 1)}" if more else "")
+                             + ")")
+            elif take_older:
+                out["records"][key] = value
+                out["key_saved_at"][key] = _now()  # chosen now: the learner's latest word on it
+                notes.append(f"{_describe_key(key, value)}: your backup's values put in place of those here, as you chose")
             else:
-                notes.append(f"{_describe_key(key, value)} kept as it is here (saved later than the uploaded one)")
-    return out, notes
+                older.append(key)
+                diffs.extend(changes)
+    return out, notes, older, diffs
 
 
 def restore(content: bytes, replace: bool = False) -> str:
@@ -339,45 +477,77 @@ def restore(content: bytes, replace: bool = False) -> str:
     return restore_to(records_path(), content, replace=replace)
 
 
-def restore_to(path: Path, content: bytes, replace: bool = False) -> str:
-    """``restore`` into a given file."""
+def restore_to(path: Path, content: bytes, replace: bool = False, take_older: bool = False) -> str:
+    """``restore`` into a given file; the message of ``restore_report``."""
+    return restore_report(path, content, replace=replace, take_older=take_older).message
+
+
+def restore_report(path: Path, content: bytes, replace: bool = False, take_older: bool = False) -> Report:
+    """``restore_to``, with the whole story (a ``Report``). When the backup holds values that differ from those
+    here but were saved earlier, they are not used and the report lists each difference (``older``,
+    ``differences``), so the learner can choose: call again with ``take_older=True`` to put the backup's values in
+    place of those here, or leave things as they are."""
     path = Path(path)
     nothing = " Nothing was changed."
+
+    def refused(text: str) -> Report:
+        _say(text)
+        return Report(text)
+
     if isinstance(content, str):
         content = content.encode("utf-8")
     try:
         content = bytes(content)
     except (TypeError, ValueError):
-        return _say("That upload could not be read as a file." + nothing)
+        return refused("That upload could not be read as a file." + nothing)
     if len(content) > MAX_UPLOAD_BYTES:
-        return _say(f"That file is {len(content) / 1e6:.1f} MB: too big to be a records file (they are a few "
-                    f"kilobytes, and at most {MAX_UPLOAD_BYTES // 1_000_000} MB are accepted). Did you pick {FILE_NAME}?"
-                    + nothing)
+        return refused(f"That file is {len(content) / 1e6:.1f} MB: too big to be a records file (they are a few "
+                       f"kilobytes, and at most {MAX_UPLOAD_BYTES // 1_000_000} MB are accepted). Did you pick {FILE_NAME}?"
+                       + nothing)
     if not content.strip():
-        return _say("That file is empty." + nothing)
+        return refused("That file is empty." + nothing)
     try:
         doc = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return _say(f"That file is not a records file (it is not JSON text). Pick the {FILE_NAME} you downloaded."
-                    + nothing)
+        return refused(f"That file is not a records file (it is not JSON text). Pick the {FILE_NAME} you downloaded."
+                       + nothing)
     try:
         theirs = _check_shape(doc)
     except RecordsError as exc:
-        return _say(f"That file cannot be used: {exc}." + nothing)
+        return refused(f"That file cannot be used: {exc}." + nothing)
     if not theirs["records"]:
-        return _say("That records file holds no records." + nothing)
+        return refused("That records file holds no records." + nothing)
+    older, diffs = [], []
     try:
         with _locked(path):
             mine, _ = _load(path)
             if replace:
                 result, notes = theirs, [_describe_key(k, v) + " restored" for k, v in theirs["records"].items()]
             else:
-                result, notes = _merge(mine, theirs)
-                if result["records"] == mine["records"]:
-                    return _say("The uploaded file holds nothing that is not here already." + nothing)
-            result["saved_at"] = _now()
-            _write(path, result)
+                result, notes, older, diffs = _merge(mine, theirs, take_older=take_older)
+            changed = replace or result["records"] != mine["records"]
+            if changed:
+                result["saved_at"] = _now()
+                _write(path, result)
     except OSError as exc:
-        return _say(f"The records could not be saved ({exc.strerror or exc}); your file was not changed.")
-    _notify(path)
-    return _say(f"Restored from the uploaded file into {path.name}: " + "; ".join(notes) + ".")
+        return refused(f"The records could not be saved ({exc.strerror or exc}); your file was not changed.")
+    if changed:
+        _notify(path)
+        summary = f"Restored from your backup into {path.name}: " + "; ".join(notes) + "."
+    elif older:
+        summary = ""
+    else:
+        summary = "The uploaded file holds nothing that is not here already." + nothing
+    choice = ""
+    if older:
+        names = [KEY_NAMES.get(k, f"the record \"{k}\"") for k in older]
+        what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        summary = (f"{summary} Your backup also holds different values for {what} from the ones here; the ones here "
+                   "were saved later, so they were kept for now. What differs:" if changed else
+                   f"Your backup holds different values for {what} from the ones here; the ones here were saved "
+                   "later, so nothing has been changed yet. What differs:")
+        choice = (f"Choose \u201c{USE_BACKUP}\u201d to put your backup's values in place of those here, or "
+                  f"\u201c{KEEP_HERE}\u201d to leave your records as they are.")
+    report = Report(summary, changed=changed, older=older, differences=diffs, choice=choice)
+    _say(report.message)
+    return report

@@ -124,9 +124,10 @@ def save_stance(lesson: str, value: int, path: Path | None = None) -> dict:
     if not isinstance(lesson, str) or not lesson.strip():
         raise StanceError("Say which lesson the position belongs to, e.g. '00'.")
     path = Path(path) if path else stance_path()
-    history, _ = load_history(path)
     entry = {"lesson": lesson, "value": value, "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
-    records.put_to(path, "stance", [*history, entry])  # atomic: a crash never leaves half a file
+    # appended to the positions in the file at this moment, under its lock (another notebook may have saved one
+    # since this one read them), and written atomically: a crash never leaves half a file
+    records.update_to(path, "stance", lambda history: [*(history or []), entry])
     return entry
 
 

@@ -375,11 +375,17 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     assert "manyhands_records.json" in where.inner_text() and "On Binder it is lost" in where.inner_text()
     link = page.get_by_role("link", name="Download my records")
     _wait_for(page, lambda: link.count() == 1, "the download link")
+    # another notebook (another kernel: here, a separate process) saves a position after this panel was drawn; the
+    # link gives the file as it is on disk at the click, and the panel then lists that position too
+    subprocess.run([sys.executable, "-c", "from manyhands import stance; stance.save_stance('05', 9)"],
+                   env={**os.environ, "MANYHANDS_HOME": str(home)}, check=True, timeout=120)
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "manyhands_records.json"
     copy = json.loads(Path(download.value.path()).read_bytes())
-    assert copy["records"]["stance"][-1]["value"] == 6
+    assert [(r["lesson"], r["value"]) for r in copy["records"]["stance"][-2:]] == [("00", 6), ("05", 9)]
+    _wait_for(page, lambda: "2 saved positions (lessons 00, 05)" in page.locator(".mh-records-description").inner_text(),
+              "the panel to list the other notebook's position")
     copy["records"]["stance"] = [{"lesson": "00", "value": 2, "saved_at": "2026-01-05T09:00:00+00:00"}]
     upload = page.get_by_role("button", name="Upload my records")
     with page.expect_file_chooser() as chooser:  # the learner clicks the button and picks the file
@@ -389,8 +395,8 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     message = page.locator(".mh-records-message")
     _wait_for(page, lambda: "Restored" in message.inner_text(), "the upload's message")
     assert "1 saved position added" in message.inner_text()
-    assert [r["value"] for r in json.loads(records_file.read_text())["records"]["stance"]] == [2, 6]
-    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][0]["x"] == [2, 6], "the restored position on the chart")
+    assert [r["value"] for r in json.loads(records_file.read_text())["records"]["stance"]] == [2, 6, 9]
+    _wait_for(page, lambda: _figure(page, "Where you stand")["data"][0]["x"] == [2, 6, 9], "the restored position on the chart")
     page.locator(".mh-records").screenshot(path=str(shots / "lesson00_records.png"))
 
     # 3. debate map: choosing the famine debate selects exactly its works (keyboard: Tab to the list, type its name)

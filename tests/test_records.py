@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -166,11 +169,15 @@ def test_restore_merges_positions_and_keeps_newer_records(home):
                      key_saved_at={"04.grid": "2000-01-01T00:00:00+00:00"})
     message = records.restore(upload)
     assert records.get("stance") == [POSITION, later]  # united, no duplicate
-    assert records.get("04.grid") == {"mine": "newer"} and "kept as it is here" in message
+    assert records.get("04.grid") == {"mine": "newer"} and "kept for now" in message
+    assert "\u201cnewer\u201d here" in message and "\u201colder\u201d in your backup (saved 1 January 2000, 00:00 UTC)" in message
     assert records.get("05.ledger") == {"l": 1}
     before = (home / "manyhands_records.json").read_bytes()
-    again = records.restore(upload)  # uploading twice adds nothing, and says so
-    assert "nothing that is not here already" in again and again.endswith("Nothing was changed.")
+    again = records.restore(upload)  # uploading twice adds nothing, but the older grid still differs: it says so
+    assert "nothing" not in again.replace("nothing has been changed yet", "") and "What differs" in again
+    assert (home / "manyhands_records.json").read_bytes() == before
+    same = records.restore(_upload({"stance": [POSITION]}))  # a copy with nothing new and nothing different
+    assert "nothing that is not here already" in same and same.endswith("Nothing was changed.")
     assert (home / "manyhands_records.json").read_bytes() == before
 
 
@@ -275,3 +282,161 @@ def test_unreadable_old_stance_file_is_left_alone(home):
     (home / "stance.json").write_text("{broken")
     assert stance.load_history() == ([], "No saved position yet.")
     assert (home / "stance.json").read_text() == "{broken"
+
+
+# ---- an older backup that differs from the records here (the learner chooses)
+
+GRID_HERE = {"version": 1, "ratings": {"refusal": {"Nazi Germany": 3, "Soviet Union": 2, "note": "see Browning"},
+                                       "orders": {"Nazi Germany": 1, "Soviet Union": 1, "note": ""}}}
+GRID_BACKUP = {"version": 1, "ratings": {"refusal": {"Nazi Germany": 1, "Soviet Union": 2, "note": ""},
+                                         "orders": {"Nazi Germany": 1, "Soviet Union": 1, "note": ""}}}
+OLD = "2026-01-05T09:00:00+00:00"
+
+
+def test_an_older_backup_that_differs_says_each_difference_and_changes_nothing_yet(home):
+    records.put("04.grid", GRID_HERE)
+    here_at = json.loads((home / "manyhands_records.json").read_text())["key_saved_at"]["04.grid"]
+    before = (home / "manyhands_records.json").read_bytes()
+    report = records.restore_report(home / "manyhands_records.json", _upload({"04.grid": GRID_BACKUP},
+                                                                             key_saved_at={"04.grid": OLD}))
+    message = report.message
+    assert "nothing that is not here already" not in message and "Nothing was changed" not in message
+    assert report.older == ["04.grid"] and not report.changed and len(report.differences) == 2
+    rating, note = report.differences
+    here_when = records._when(here_at)
+    assert rating == (f"Lesson 04's comparison grid, your rating for \u201crefusal\u201d, Nazi Germany: 1 in your backup "
+                      f"(saved 5 January 2026, 09:00 UTC), 3 here (saved {here_when})")
+    assert note.startswith("Lesson 04's comparison grid, your note on \u201crefusal\u201d: not given in your backup")
+    assert "\u201csee Browning\u201d here" in note
+    assert records.USE_BACKUP in report.choice and records.KEEP_HERE in report.choice
+    assert all(d in message for d in report.differences) and records.last_message() == message
+    assert (home / "manyhands_records.json").read_bytes() == before  # kept what is here until the learner chooses
+    assert records.restore(_upload({"04.grid": GRID_BACKUP}, key_saved_at={"04.grid": OLD})) == message
+
+
+def test_the_learner_can_choose_the_older_backups_values(home):
+    records.put("stance", [POSITION])
+    records.put("04.grid", GRID_HERE)
+    upload = _upload({"04.grid": GRID_BACKUP, "stance": [POSITION]}, key_saved_at={"04.grid": OLD})
+    report = records.restore_report(home / "manyhands_records.json", upload, take_older=True)
+    assert report.changed and not report.older and "your backup's values put in place of those here" in report.message
+    assert records.get("04.grid") == GRID_BACKUP and records.get("stance") == [POSITION]
+    stamp = json.loads((home / "manyhands_records.json").read_text())["key_saved_at"]["04.grid"]
+    assert stamp > OLD  # chosen now: the next upload of the same backup is not "newer" than this choice
+    again = records.restore(upload)
+    assert "nothing that is not here already" in again
+
+
+def test_a_newer_backup_is_taken_and_says_what_it_changed(home):
+    records.put("04.grid", GRID_BACKUP)
+    message = records.restore(_upload({"04.grid": GRID_HERE}, key_saved_at={"04.grid": "2999-01-01T00:00:00+00:00"}))
+    assert records.get("04.grid") == GRID_HERE and "taken from your backup" in message
+    assert "your rating for \u201crefusal\u201d, Nazi Germany: 3 in your backup (saved 1 January 2999, 00:00 UTC), 1 here" in message
+
+
+def test_the_ledger_differences_name_the_case_and_the_actor(home):
+    here = {"version": 1, "cases": {"d04": {"label": "The decree of 14 December 1932", "evidence": "d04",
+                                            "actors": {"leaders": {"did": "signed", "guilt": {"moral": "heavy"}}}}}}
+    backup = json.loads(json.dumps(here))
+    backup["cases"]["d04"]["actors"]["leaders"]["did"] = None
+    backup["cases"]["d04"]["actors"]["leaders"]["guilt"]["moral"] = "some"
+    records.put("05.ledger", here)
+    report = records.restore_report(home / "manyhands_records.json", _upload({"05.ledger": backup},
+                                                                             key_saved_at={"05.ledger": OLD}))
+    assert report.differences[0].startswith("Lesson 05's responsibility ledger, The decree of 14 December 1932, "
+                                            "leaders: what the documents show they did: not given in your backup")
+    assert "moral guilt: \u201csome\u201d in your backup" in report.differences[1]
+    assert "\u201cheavy\u201d here" in report.differences[1]
+
+
+# ---- two notebooks (two kernels: two processes) sharing the one file
+
+def _kernel(home, code: str) -> str:
+    """Run ``code`` in another Python process, as another notebook's kernel would, on the same records file."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env={**os.environ, "MANYHANDS_HOME": str(home)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_save_in_one_kernel_keeps_what_another_kernel_saved(home):
+    records.put("05.ledger", {"l": 1})  # lesson 05's kernel saves its ledger, then lesson 00's kernel a position
+    _kernel(home, "from manyhands import stance; stance.save_stance('00', 4)")
+    stance.save_stance("05", 7)  # lesson 05's kernel, still running, saves its own position
+    records.put("05.ledger", {"l": 2})
+    assert [(r["lesson"], r["value"]) for r in records.get("stance")] == [("00", 4), ("05", 7)]
+    _kernel(home, "from manyhands import records; records.put('04.grid', {'g': 1})")
+    assert records.read()[0] == {"stance": records.get("stance"), "05.ledger": {"l": 2}, "04.grid": {"g": 1}}
+
+
+def test_two_kernels_saving_positions_at_once_lose_none(home):
+    code = """
+        import sys
+        from manyhands import stance
+        for i in range(25):
+            stance.save_stance(sys.argv[1], i % 11)
+    """
+    env = {**os.environ, "MANYHANDS_HOME": str(home)}
+    kernels = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), lesson], env=env, stderr=subprocess.PIPE)
+               for lesson in ("00", "05")]
+    for kernel in kernels:
+        assert kernel.wait(timeout=120) == 0, kernel.stderr.read()
+    saved = records.get("stance")
+    assert sorted((r["lesson"], r["value"]) for r in saved) == sorted(
+        (lesson, i % 11) for lesson in ("00", "05") for i in range(25))
+
+
+def test_the_download_link_gives_the_file_as_it_is_on_disk_at_the_click(home):
+    from manyhands import widgets
+
+    stance.save_stance("05", 7)
+    panel = widgets.RecordsPanel()  # lesson 05's panel, shown earlier in a kernel that keeps running
+    assert "1 saved position (lesson 05)" in panel.description.value
+    _kernel(home, "from manyhands import stance; stance.save_stance('00', 3)")  # lesson 00, another kernel
+    reply, buffers = panel.download.reply()  # the learner clicks "Download my records"
+    assert reply == {"event": "file", "name": "manyhands_records.json", "text": ""}
+    assert buffers == [(home / "manyhands_records.json").read_bytes()]
+    assert [r["lesson"] for r in json.loads(buffers[0])["records"]["stance"]] == ["05", "00"]
+    assert "2 saved positions (lessons 00, 05)" in panel.description.value  # the panel shows it too
+    _kernel(home, "from manyhands import records; records.put('04.grid', {'g': 1})")
+    panel.download._on_msg(panel.download, {"event": "look"}, [])  # the panel comes into view again
+    assert "lesson 04&#x27;s comparison grid" in panel.description.value
+
+
+def test_the_download_link_says_when_there_is_nothing_to_download(home):
+    from manyhands import widgets
+
+    panel = widgets.RecordsPanel()
+    assert not panel.download.available and "Nothing to download yet" in panel.download.none_text
+    reply, buffers = panel.download.reply()
+    assert reply["event"] == "missing" and "Nothing to download yet" in reply["text"] and buffers == []
+    _kernel(home, "from manyhands import stance; stance.save_stance('00', 3)")
+    assert panel.download.reply()[0]["event"] == "file" and panel.download.available
+
+
+def test_the_panel_asks_before_it_uses_an_older_backup(home):
+    import datetime as dt
+
+    from manyhands import widgets
+
+    records.put("04.grid", GRID_HERE)
+    panel = widgets.RecordsPanel()
+    content = _upload({"04.grid": GRID_BACKUP}, key_saved_at={"04.grid": OLD})
+
+    def upload():
+        panel.controls["upload"].value = ({"name": "manyhands_records.json", "type": "application/json",
+                                           "size": len(content), "content": memoryview(content),
+                                           "last_modified": dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)},)
+
+    upload()
+    shown = panel.message.value
+    assert "What differs" in shown and "<li>Lesson 04&#x27;s comparison grid, your rating for" in shown
+    assert "Nothing was changed" not in shown and panel.choice.layout.display == "flex"
+    assert panel.controls["use"].description == records.USE_BACKUP and panel.controls["keep"].description == records.KEEP_HERE
+    panel.controls["keep"].click()
+    assert records.get("04.grid") == GRID_HERE and "kept as they are" in panel.message.value
+    assert panel.choice.layout.display == "none" and "use" not in panel.controls
+    upload()
+    panel.controls["use"].click()
+    assert records.get("04.grid") == GRID_BACKUP and "your backup&#x27;s values put in place" in panel.message.value
+    assert panel.choice.layout.display == "none"

@@ -1,13 +1,19 @@
 """The records panel: where the learner's records file is, a link to download it, and an upload control to bring
-a downloaded copy back (into a new Binder session, say)."""
+a downloaded copy back (into a new Binder session, say).
+
+Every lesson's notebook runs in its own kernel, and any of them may save to the file, so the panel never trusts
+what it read earlier: the link reads the file when it is clicked (``FileLink``: the browser asks this kernel,
+which reads the file from disk and hands its bytes back to be saved), and the panel reads the file again whenever
+it comes into view and at each click."""
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 
+import anywidget
 import ipywidgets as w
+import traitlets
 
 from .. import records
 from .a11y import view as _view
@@ -46,11 +52,118 @@ def _summary(recs: dict) -> str:
     return "In the file now: " + "; ".join(parts) + "."
 
 
+_LINK_ESM = r"""
+function render({ model, el }) {
+  el.classList.add('mh-file-link');
+  const p = document.createElement('p');
+  p.style.cssText = 'margin:0.2em 0;line-height:1.45;max-width:60em';
+  const link = document.createElement('a');
+  link.href = '#';
+  link.style.cssText = 'font-weight:bold;text-decoration:underline';
+  const after = document.createElement('span');
+  const none = document.createElement('i');
+  const status = document.createElement('div');
+  status.setAttribute('role', 'status');
+  status.style.cssText = 'max-width:60em;line-height:1.45';
+  p.append(link, after, none);
+  el.append(p, status);
+  let timer = null;
+  const draw = () => {
+    link.textContent = model.get('label');
+    after.innerHTML = model.get('after_html');
+    none.textContent = model.get('none_text');
+    const there = model.get('available');
+    link.style.display = there ? '' : 'none';
+    after.style.display = there ? '' : 'none';
+    none.style.display = there ? 'none' : '';
+  };
+  draw();
+  model.on('change', draw);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    status.textContent = model.get('reading_text');
+    clearTimeout(timer);
+    timer = setTimeout(() => { status.textContent = model.get('no_answer_text'); }, 8000);
+    model.send({ event: 'download' });
+  });
+  const onMessage = (msg, buffers) => {
+    if (!msg || msg.event === undefined) return;
+    clearTimeout(timer);
+    if (msg.event === 'file') {
+      const blob = new Blob(buffers && buffers.length ? [buffers[0]] : [], { type: 'application/json' });
+      const url = URL.createObjectURL(blob);
+      const save = document.createElement('a');
+      save.href = url;
+      save.download = msg.name;
+      save.style.display = 'none';
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      status.textContent = msg.text || '';
+    } else {
+      status.textContent = msg.text || '';
+    }
+  };
+  model.on('msg:custom', onMessage);
+  // whenever the panel comes into view (scrolled to, or its notebook's tab shown again), the kernel reads the
+  // file again: another notebook may have saved to it since
+  let observer = null;
+  if (typeof IntersectionObserver !== 'undefined') {
+    let seen = false;
+    observer = new IntersectionObserver((entries) => {
+      const now = entries.some((e) => e.isIntersecting);
+      if (now && !seen) model.send({ event: 'look' });
+      seen = now;
+    });
+    observer.observe(el);
+  }
+  return () => { clearTimeout(timer); model.off('msg:custom', onMessage); if (observer) observer.disconnect(); };
+}
+export default { render };
+"""
+
+
+class FileLink(anywidget.AnyWidget):
+    """"Download my records": a link that, when clicked, has the kernel read the file from disk at that moment and
+    hands its bytes to the browser to save (so the copy is the file as it is then, whichever notebook saved to it
+    last).  ``read()`` gives (bytes or None, a message); ``seen()`` is called when the link comes into view."""
+
+    _esm = _LINK_ESM
+    label = traitlets.Unicode("Download my records").tag(sync=True)
+    after_html = traitlets.Unicode("").tag(sync=True)
+    none_text = traitlets.Unicode("").tag(sync=True)
+    available = traitlets.Bool(False).tag(sync=True)
+    reading_text = traitlets.Unicode("Reading your records file\u2026").tag(sync=True)
+    no_answer_text = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, name: str, read, seen, **kwargs):
+        super().__init__(**kwargs)
+        self.name, self._read, self._seen = name, read, seen
+        self.on_msg(self._on_msg)
+
+    def _on_msg(self, _widget, content, _buffers) -> None:
+        event = content.get("event") if isinstance(content, dict) else None
+        if event == "download":
+            self.send(*self.reply())
+        elif event == "look":
+            self._seen()
+
+    def reply(self) -> tuple[dict, list]:
+        """What a click is answered with: the file as it is on disk now (read now), or why there is none."""
+        data, text = self._read()
+        if data is None:
+            return {"event": "missing", "text": text}, []
+        return {"event": "file", "name": self.name, "text": text}, [data]
+
+
 class RecordsPanel(_Displayable):
     """Where the records file is, "Download my records", and an upload control that restores a downloaded copy.
 
-    ``controls`` holds the upload control; ``message`` shows what the last upload did; ``description`` says what
-    the file holds; ``download`` holds the link (a data: URL of the file as it is now, refreshed after each save)."""
+    ``controls`` holds the upload control and, while an uploaded backup holds older values that differ from those
+    here, the two buttons that choose between them ("use", "keep"); ``message`` shows what the last upload did;
+    ``description`` says what the file holds; ``download`` is the link (a ``FileLink``: it reads the file when
+    clicked).  ``refresh()`` reads the file again; the panel does so when it comes into view and at each click."""
 
     figure = None
 
@@ -63,7 +176,17 @@ class RecordsPanel(_Displayable):
             "the next. <b>On Binder it is lost when the session ends</b>: download it before you leave, and next time "
             "upload it here to carry on where you stopped.</p>")
         self.where.add_class("mh-records-where")
-        self.download = w.HTML()
+        name = html.escape(self.path.name)
+        self.download = FileLink(
+            self.path.name, self._file_now, self.refresh,
+            after_html=(f" (or, in JupyterLab's file browser, right-click <code>{name}</code> and choose "
+                        "<b>Download</b>)."),
+            none_text=("Nothing to download yet: the file appears when you first save something (your position, "
+                       "above)."),
+            no_answer_text=(f"The notebook did not answer, so your records could not be read just now (Binder stops "
+                            "idle notebooks after about 10 minutes). Use Kernel \u2192 Restart Kernel and Run All "
+                            f"Cells, or, in JupyterLab's file browser, right-click {self.path.name} and choose Download."),
+            layout=w.Layout(width="auto"))
         self.download.add_class("mh-records-download")
         self.upload = w.FileUpload(accept=".json", multiple=False, description="Upload my records", icon="upload",
                                    tooltip=_UPLOAD_NAME, layout=w.Layout(width="auto"))
@@ -71,6 +194,14 @@ class RecordsPanel(_Displayable):
         self.upload.observe(self._on_upload, names="value")
         self.message = w.HTML()
         self.message.add_class("mh-records-message")
+        self.use_backup = w.Button(description=records.USE_BACKUP, icon="history", layout=w.Layout(width="auto"))
+        self.use_backup.add_class("mh-records-use-backup")
+        self.use_backup.on_click(self._use_backup)
+        self.keep_here = w.Button(description=records.KEEP_HERE, icon="check", layout=w.Layout(width="auto"))
+        self.keep_here.add_class("mh-records-keep-here")
+        self.keep_here.on_click(self._keep_here)
+        self.choice = w.HBox([self.use_backup, self.keep_here], layout=w.Layout(display="none"))
+        self._pending: bytes | None = None  # the uploaded backup whose older values the learner is asked about
         self.description = w.HTML()
         self.description.add_class("mh-records-description")
         self.controls = {"upload": self.upload}
@@ -81,7 +212,7 @@ class RecordsPanel(_Displayable):
             w.HTML("<h4 style='margin:0.4em 0 0.2em'>Your records file</h4>"),
             self.where, self.description, self.download,
             w.HBox([self.upload, w.HTML("<small>&nbsp;choose the <code>.json</code> file you downloaded</small>")]),
-            self.message,
+            self.message, self.choice,
         ], css="mh-records")  # the upload button's name is its text, "Upload my records"
         self.refresh()
         records.on_change(self._changed)
@@ -89,34 +220,71 @@ class RecordsPanel(_Displayable):
     def _show(self, text: str) -> None:
         self.message.value = f"<div role='status' style='max-width:60em;line-height:1.45'>{html.escape(text)}</div>"
 
+    def _show_report(self, report) -> None:
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in report.differences)
+        self.message.value = (
+            "<div role='status' style='max-width:60em;line-height:1.45'>"
+            f"<p style='margin:0.2em 0'>{html.escape(report.summary)}</p>"
+            + (f"<ul style='margin:0.2em 0'>{items}</ul>" if items else "")
+            + (f"<p style='margin:0.2em 0'>{html.escape(report.choice)}</p>" if report.choice else "")
+            + "</div>")
+
     def _changed(self, path: Path) -> None:
         if Path(path) == self.path:
             self.refresh()
 
     def refresh(self) -> None:
-        """Read the file again: the summary and the download link show it as it is now."""
+        """Read the file again: the summary and the link show it as it is now (another notebook may have saved to
+        it since this one last looked)."""
         recs, problem = records.read(self.path)
         if problem:
             self._show(problem)
         self.description.value = f"<p style='margin:0.2em 0;line-height:1.45'>{html.escape(_summary(recs))}</p>"
+        self.download.available = self.path.is_file()
+
+    def _file_now(self) -> tuple[bytes | None, str]:
+        """The file's bytes as they are on disk now (for the link), and what to tell the learner."""
+        self.refresh()  # the summary beside the link says what the copy holds
         try:
-            content = self.path.read_bytes()
-        except OSError:
-            self.download.value = ("<p style='margin:0.2em 0;line-height:1.45'><i>Nothing to download yet: the file appears when you "
-                                   "first save something (your position, above).</i></p>")
-            return
-        href = "data:application/json;base64," + base64.b64encode(content).decode("ascii")
-        self.download.value = (
-            f"<p style='margin:0.2em 0;line-height:1.45'><a href='{href}' download='{html.escape(self.path.name)}' "
-            "style='font-weight:bold;text-decoration:underline'>Download my records</a> "
-            f"(or, in JupyterLab's file browser, right-click <code>{html.escape(self.path.name)}</code> and choose "
-            "<b>Download</b>).</p>")
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None, "Nothing to download yet: nothing has been saved to your records file."
+        except OSError as exc:
+            return None, f"Your records file could not be read ({exc.strerror or exc})."
+        return data, ""
+
+    def _ask(self, report) -> None:
+        """Show what an upload did; while its older values differ from those here, offer the two buttons."""
+        self._show_report(report)
+        asking = bool(report.older)
+        self.choice.layout.display = "flex" if asking else "none"
+        if asking:
+            self.controls.update(use=self.use_backup, keep=self.keep_here)
+        else:
+            self.controls.pop("use", None)
+            self.controls.pop("keep", None)
+            self._pending = None
 
     def _on_upload(self, change) -> None:
         files = change["new"]
         if not files:
             return
-        upload = files[0]
-        self._show(records.restore_to(self.path, upload["content"]))
+        content = bytes(files[0]["content"])
+        report = records.restore_report(self.path, content)
+        self._pending = content if report.older else None
+        self._ask(report)
         self.refresh()
         self.upload.value = ()  # ready for another upload (the same file again, even)
+
+    def _use_backup(self, _button=None) -> None:
+        if self._pending is None:
+            return
+        self._ask(records.restore_report(self.path, self._pending, take_older=True))
+        self.refresh()
+
+    def _keep_here(self, _button=None) -> None:
+        if self._pending is None:
+            return
+        self._ask(records.Report("Your records here were kept as they are; the older values in your backup were "
+                                 "not used."))
+        self.refresh()
