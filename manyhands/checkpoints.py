@@ -561,6 +561,16 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
                     f"{{\"a\", \"c\"}} or [\"x\", \"y\"], not one piece of text.")
         if kind is numbers.Integral and isinstance(value, float) and value.is_integer():
             continue  # 9.0 is a whole number to a historian; the comparison takes it as 9
+        if (isinstance(value, tuple) and value and all(_is_number(v) for v in value)
+                and not (isinstance(kind, tuple) and tuple in kind)):
+            return (f"`{name}` is several numbers, not one: Python reads a comma as a separator between values, so "
+                    "387,000 is the two numbers 387 and 0. Write numbers without thousands separators and with a "
+                    "decimal point: 387000 (or 387_000), 0.024.")
+        if type(value).__name__ in ("method", "builtin_function_or_method") and not (
+                isinstance(kind, type) and isinstance(value, kind)):
+            method = getattr(value, "__name__", "the method")
+            return (f"`{name}` is the method .{method} itself, not its result: a method runs only with brackets. "
+                    f"Add () at the end: .{method}().")
         if not isinstance(value, kind) or isinstance(value, bool):
             what = type(value).__name__
             if what in ("Series", "DataFrame"):
@@ -687,6 +697,10 @@ def explain_error(etype, evalue) -> str | None:
     if etype is TypeError and "unsupported operand type(s) for &" in text:
         return ("put each condition in brackets before joining them with &: (table[\"a\"] == x) & (table[\"b\"] == y). "
                 "Without brackets Python joins the wrong pieces first.")
+    if etype is KeyError and evalue.args and isinstance(evalue.args[0], int) and 1000 <= evalue.args[0] <= 2100:
+        return (f"there is no row labelled {text}: the table's rows are numbered 0, 1, 2 ..., and the year is a "
+                "column, not the rows' label. Make the year the label first, table.set_index(\"year\").loc[" + text
+                + ", ...], or keep the row whose year it is, table[table[\"year\"] == " + text + "].")
     if etype is KeyError:
         return (f"there is no row or column named {text}. A name must match the table exactly, capitals and spaces "
                 "included: look at the table and copy the name.")

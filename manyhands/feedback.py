@@ -69,6 +69,12 @@ def _remember_cell(result) -> None:
     error = result.error_before_exec or result.error_in_exec
     _LAST_CELL.clear()
     _LAST_CELL.update(source=getattr(info, "raw_cell", "") or "", error=error)
+    if isinstance(error, SyntaxError) and "leading zeros" in str(getattr(error, "msg", "")):
+        print(NUMBER_FORMAT)
+
+
+NUMBER_FORMAT = ("Python writes numbers with a decimal point and without thousands separators: 0.024, not 0,024; "
+                 "387000 (or 387_000), not 387,000. A comma separates two values, and a number cannot start with 0.")
 
 
 def _watch_cells() -> None:
@@ -106,6 +112,7 @@ def defined(namespace: Mapping, name: str):
             f"The cell where you write `{name}` has {_a(type(error).__name__)} (line {error.lineno}: {error.msg}), "
             f"so Python did not run it and still holds your previous `{name}`, if any. Fix the line shown under "
             "that cell (a missing colon, bracket or quote, or an indent), run that cell again, then run this check."
+            + (" " + NUMBER_FORMAT if "leading zeros" in str(error.msg) else "")
         )
     if name not in namespace and isinstance(error, NotImplementedError):
         raise AnswerError(
@@ -146,6 +153,9 @@ def _pandas_hint(value, wanted: tuple = ()) -> str:
     if columnish and (int in wanted or float in wanted):
         return (" It is a column of values, not one number. To count the Trues of a True/False column or add up a "
                 "column, end with .sum(); to take one value out of it, use .iloc[0] (the first) or .loc[label].")
+    if kind == "Series" and str(getattr(value, "dtype", "")) in ("bool", "boolean") and len(value) > 1:
+        return (" It is a True/False column, one True or False for each row. To count how many rows are True, end "
+                "with .sum(); to get the share of rows that are True, end with .mean().")
     if kind == "Series":
         return (" A Series is a column of values with their labels, even when it holds one value. Take one "
                 "value out of it with .iloc[0] (the first), .loc[label] (by its label) or .item() (its only value).")
@@ -171,6 +181,10 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
             hint = (" It looks like a number written as text (in quotes). Leave out the quotes, or convert it "
                     f"with {types[0].__name__}(...).{hint}")
         hint = _pandas_hint(value, types) + hint
+        if type(value).__name__ in ("method", "builtin_function_or_method") and not isinstance(value, types):
+            method = getattr(value, "__name__", "the method")
+            raise AnswerError(f"`{name}` is the method .{method} itself, not its result: a method runs only with "
+                              f"brackets. Add () at the end: .{method}().")
         what = _type_name(value)
         if what.endswith("Array") or what == "ndarray":
             what = f"column of values (a {what})"
@@ -365,6 +379,18 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     if result is None and not none_ok:
+        try:
+            import inspect
+
+            own = inspect.getsource(func)
+        except (OSError, TypeError):
+            own = ""
+        if ".sort(" in own:
+            raise AnswerError(
+                f"`{_described(label, args, kwargs)}` gave back nothing (None). `.sort()` sorts a list where it stands "
+                "and gives back None, so `return my_list.sort()` returns None: sort first, then `return my_list`, or "
+                "`return sorted(my_list)`."
+            )
         raise AnswerError(
             f"`{_described(label, args, kwargs)}` gave back nothing (None). End your function with "
             "`return ...` followed by the value: `print` only shows a value on the screen, and a cell's last line "

@@ -144,3 +144,65 @@ def test_the_placeholder_raise_left_above_an_answer():
     ])
     assert "stopped at `raise NotImplementedError()`" in "".join(nb.cells[2].outputs[0].traceback)
     assert "Delete that line" in nb.cells[4].outputs[0].text and "3" in nb.cells[4].outputs[-1].text
+
+
+def test_a_historians_number_is_told_how_python_writes_numbers():
+    from manyhands import checkpoints
+
+    message = checkpoints.evaluate("03.4", (387, 0))  # what 387,000 / 75,950 gives after Python splits it
+    assert message.kind == "no" and "387000" in message.text and "thousands separators" in message.text
+    try:
+        compile("x = 0,024", "<cell>", "exec")
+    except SyntaxError as exc:
+        assert "leading zeros" in exc.msg  # the error the learner meets, which the course's hook explains
+    from manyhands import feedback
+
+    assert "0.024, not 0,024" in feedback.NUMBER_FORMAT
+
+
+def test_a_true_false_column_where_a_number_is_asked_is_told_to_count_it():
+    import pandas as pd
+
+    from manyhands import checkpoints
+
+    column = pd.Series([True, False, True])
+    message = checkpoints.evaluate("03.4", column)
+    assert ".sum()" in message.text and ".iloc[0]" not in message.text
+
+
+def test_a_year_used_as_a_row_label_is_told_to_set_the_index():
+    from manyhands import checkpoints
+
+    text = checkpoints.explain_error(KeyError, KeyError(1933))
+    assert 'set_index("year")' in text and "copy the name" not in text
+    assert "copy the name" in checkpoints.explain_error(KeyError, KeyError("Stalin "))
+
+
+def test_a_method_without_brackets_is_told_to_add_them():
+    import pandas as pd
+
+    from manyhands import checkpoints, feedback
+
+    column = pd.Series([True, False, True])
+    assert "Add () at the end: .sum()" in checkpoints.evaluate("03.4", column.sum).text
+    try:
+        feedback.check_type(column.sum, int, "signed_count(soviet, \"Stalin\")")
+    except feedback.AnswerError as err:
+        assert "Add () at the end: .sum()" in str(err)
+    else:
+        raise AssertionError("a method passed as a whole number")
+
+
+def test_sort_that_returns_none_is_explained():
+    from manyhands import feedback
+
+    def ids(documents):
+        found = list(documents)
+        return found.sort()
+
+    try:
+        feedback.call(ids, ["b", "a"], name="ids")
+    except feedback.AnswerError as err:
+        assert "`.sort()` sorts a list where it stands" in str(err)
+    else:
+        raise AssertionError("None passed")
