@@ -12,6 +12,7 @@ key, so a released notebook can tell a learner "not yet" without containing the 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import signal
 import textwrap
@@ -91,6 +92,34 @@ def _watch_cells() -> None:
         if getattr(cb, "__qualname__", "") == "_remember_cell" and getattr(cb, "__module__", "") == __name__:
             shell.events.unregister("post_run_cell", cb)
     shell.events.register("post_run_cell", _remember_cell)
+    if os.environ.get("JPY_SESSION_NAME"):  # JupyterLab's own kernel: Run All goes past a "Not yet" (see run_check)
+        shell.input_transformers_post[:] = [t for t in shell.input_transformers_post
+                                            if getattr(t, "__qualname__", "") != "_keep_going"]
+        shell.input_transformers_post.append(_keep_going)
+
+
+CHECK_CELL = "# Checks for question"
+GOES_ON = ("(This question is not yet right. Run All goes on to the next question; Validate and the grade still count "
+           "this one as not yet right.)")
+
+
+def _keep_going(lines: list[str]) -> list[str]:
+    """IPython input transformer, installed only in a JupyterLab session's kernel: an exercise's check cell runs
+    through ``run_check``, so a "Not yet" shows its message and ends the cell without an error, and Run All reaches
+    every question.  nbgrader's kernels (Validate, autograde) have no session, so there a failed check still ends
+    its cell in an error, which is what Validate reports and nbgrader scores."""
+    source = "".join(lines)
+    if not source.lstrip().startswith(CHECK_CELL):
+        return lines
+    return [f"__import__('manyhands.feedback', fromlist=['run_check']).run_check({source!r}, globals())\n"]
+
+
+def run_check(source: str, namespace: dict) -> None:
+    """Run a check cell's code; a "Not yet" is shown, not raised (see ``_keep_going``)."""
+    try:
+        exec(compile(source, "<check>", "exec"), namespace)
+    except AnswerError as exc:
+        print("\n".join([*render_message(str(exc)), "", GOES_ON]))
 
 
 def _mentions(source: str, name: str) -> bool:

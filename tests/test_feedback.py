@@ -206,3 +206,39 @@ def test_sort_that_returns_none_is_explained():
         assert "`.sort()` sorts a list where it stands" in str(err)
     else:
         raise AssertionError("None passed")
+
+
+def _shell_run(code: str, session: bool, monkeypatch):
+    """Run one cell in a real IPython shell, as a JupyterLab session's kernel (session=True) or nbgrader's."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from manyhands import feedback
+
+    if session:
+        monkeypatch.setenv("JPY_SESSION_NAME", "/tmp/ex03.ipynb")
+    else:
+        monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    shell = InteractiveShell.instance()
+    shell.input_transformers_post[:] = [t for t in shell.input_transformers_post
+                                        if getattr(t, "__qualname__", "") != "_keep_going"]
+    feedback._watch_cells()  # what importing the course's feedback does in a kernel
+    try:
+        return shell.run_cell(code, store_history=False)
+    finally:
+        shell.input_transformers_post[:] = [t for t in shell.input_transformers_post
+                                            if getattr(t, "__qualname__", "") != "_keep_going"]
+
+
+CHECK = ("# Checks for question 1 (run me)\nfrom manyhands import feedback\n"
+         "feedback.expect(False, 'On a small table, the answer is not 1.')\nprint('Question 1: well done.')\n")
+
+
+def test_in_jupyterlab_a_not_yet_does_not_stop_run_all(monkeypatch, capsys):
+    result = _shell_run(CHECK, session=True, monkeypatch=monkeypatch)
+    out = capsys.readouterr().out
+    assert result.success and "Not yet" in out and "Run All goes on" in out and "well done" not in out
+
+
+def test_under_nbgrader_a_not_yet_still_fails_the_cell(monkeypatch, capsys):
+    result = _shell_run(CHECK, session=False, monkeypatch=monkeypatch)
+    assert not result.success and type(result.error_in_exec).__name__ == "AnswerError"
