@@ -636,8 +636,9 @@ def evaluate(checkpoint: str, *values) -> Message:
     # two values in the right places? the same two, swapped, get a word of their own
     if len(values) == 2 and not _close(values[0], key[0], cp.tolerance) and _close(values[0], key[1], cp.tolerance) \
             and _close(values[1], key[0], cp.tolerance):
-        return Message("no", f"both values are right but in each other's places: `{cp.blanks[0]}` first, then "
-                             f"`{cp.blanks[1]}`.", checkpoint)
+        return Message("no", f"you have computed both values, but each is in the other's name: the value now in "
+                             f"`{cp.blanks[0]}` belongs in `{cp.blanks[1]}`, and the other way round. Swap what you "
+                             "put after each = sign (the check line itself is right).", checkpoint)
     wrong = [name for name, v, k in zip(cp.blanks, values, key) if not _close(v, k, cp.tolerance)]
     if wrong:
         which = "" if len(cp.blanks) == 1 else f"look again at {', '.join(f'`{w}`' for w in wrong)}: "

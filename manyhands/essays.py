@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PLACEHOLDER = "YOUR ANSWER HERE"
-WORD = re.compile(r"[^\W_]+(?:['’\-–][^\W_]+)*")
+WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’\-–][^\W_]+)*")  # 75,950 and 0.5 are one word each
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def report(exercise: str, grade_id: str) -> tuple[str, list[str]]:
                 "Click it once, then choose Markdown in the menu at the top of the notebook that says Code (or press "
                 "M): your words are kept. Then save and run this cell again.", [])
     n = count_words(text)
-    saved = time.strftime("%H:%M", time.localtime(path.stat().st_mtime))
+    saved = time.strftime("%H:%M", time.localtime(path.stat().st_mtime)) + " (if you wrote since, save and run this again)"
     if n == 0:
         head = f"Nothing written yet in the answer cell (as saved at {saved}). {HOW_TO_WRITE}"
     elif n < low:

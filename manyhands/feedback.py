@@ -330,6 +330,10 @@ def check_items(answer: Mapping, expected: Mapping[str, str], name: str, hint: s
     wrong = [k for k, d in expected.items() if k not in answer or item_digest(k, answer[k]) != d]
     if wrong:
         right = len(expected) - len(wrong)
+        if answer and all(isinstance(v, bool) for v in answer.values()):
+            # yes-or-no items: naming the wrong ones would give their answers away, so say only how many
+            raise AnswerError(f"`{name}`: {right} of {len(expected)} are right, so {len(wrong)} "
+                              f"{'is' if len(wrong) == 1 else 'are'} not. Look at each again. {hint}")
         items = ", ".join(map(str, wrong))
         raise AnswerError(
             f"`{name}`: {right} of {len(expected)} are right. Look again at {items}. {hint}"

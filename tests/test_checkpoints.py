@@ -146,7 +146,7 @@ def test_forms_a_beginner_gives_get_their_own_message():
     assert "empty dictionary" in evaluate("04.1", {}).text
     assert "percentages or counts" in evaluate("04.6", 50, 14.3).text
     stalin, hitler = checkpoints.CHECKPOINTS["04.6"].key()
-    assert "each other's places" in evaluate("04.6", hitler, stalin).text
+    assert "each is in the other's name" in evaluate("04.6", hitler, stalin).text
     assert "look at a: 'crimnal'" in evaluate("05.2", {"a": "crimnal", "b": "political", "c": "moral",
                                                        "d": "metaphysical"}).text
     assert "missing: d" in evaluate("05.2", {"a": "criminal", "b": "political", "c": "moral"}).text

@@ -120,3 +120,7 @@ def test_outside_jupyterlab_it_says_one_quiet_line(monkeypatch, capsys):
                                     ("Zwölf Männer traten vor", 4)])
 def test_words_are_counted_as_a_reader_counts_them(text, n):
     assert essays.count_words(text) == n
+
+
+def test_numbers_with_separators_are_one_word():
+    assert essays.count_words("75,950 limits and 0.5 of them") == 6

@@ -242,3 +242,12 @@ def test_in_jupyterlab_a_not_yet_does_not_stop_run_all(monkeypatch, capsys):
 def test_under_nbgrader_a_not_yet_still_fails_the_cell(monkeypatch, capsys):
     result = _shell_run(CHECK, session=False, monkeypatch=monkeypatch)
     assert not result.success and type(result.error_in_exec).__name__ == "AnswerError"
+
+
+def test_yes_or_no_items_say_how_many_are_wrong_not_which():
+    key = {"a": True, "b": False, "c": True}
+    digests = feedback.item_digests(key)
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.check_items({"a": True, "b": True, "c": True}, digests, "the statements you judged", hint="")
+    text = str(err.value)
+    assert "2 of 3 are right, so 1 is not" in text and "b" not in text.split("so 1 is not")[1]

@@ -59,8 +59,11 @@ def test_order_00447_is_a_range_at_least_387000_up_to_445000():
     prose = _prose(LESSON03)
     assert "of whom 437,000 to 445,000 were executed" in prose and "at least 387,000, and up to 445,000" in prose
     source = "".join(c.source for c in nbformat.read(LESSON03, 4).cells if c.cell_type == "code")
-    assert "reference_high=445_000 / 75_950" in source
-    view = widgets.QuotaModel(reference=387_000 / 75_950, reference_high=445_000 / 75_950, reference_label="x")
+    assert "QuotaModel.with_order_00447()" in source and "387" not in source  # the answer of checkpoint 4 is not shown
+    from manyhands.views import lesson03
+
+    assert lesson03.ORDER_00447_RANGE == (387_000 / 75_950, 445_000 / 75_950)
+    view = widgets.QuotaModel.with_order_00447()
     assert len(view.figure.data) == 3 and abs(view.figure.data[2].y[0] - 445_000 / 75_950) < 1e-9
     assert "5.1 and 5.9" in view.summary.value
     assert "5.9" in checkpoints.CHECKPOINTS["03.4"].praise(checkpoints.CHECKPOINTS["03.4"].key())

@@ -37,3 +37,14 @@ def test_lists_chart_shows_each_range_and_says_it_in_words():
     bar = fig.data[0]
     assert list(bar.y)[-1] == "Molotov" and list(bar.x)[-1] == 372 and list(bar.error_x.array)[-1] == 1
     assert "Stalin 357 to 362" in fig.description.value and "Molotov 372 to 373" in fig.description.value
+
+
+def test_the_quota_model_stops_where_it_stops_meaning_anything():
+    view = widgets.QuotaModel.with_order_00447()
+    view.controls["zeal"].value, view.controls["fear"].value = 0.5, 2.0
+    view.controls["rounds"].value = view.controls["rounds"].max
+    assert max(view.figure.data[0].y) <= 100 and list(view.figure.layout.yaxis.range) == [0, 105]
+    assert "past anything the documents show" in view.description.value
+    assert "more than a thousand" in view.summary.value and "e+" not in view.summary.value
+    view.controls["zeal"].value, view.controls["fear"].value = 0.05, 0.0
+    assert view.figure.layout.yaxis.autorange and "past anything" not in view.description.value

@@ -99,6 +99,8 @@ def audit_source(source: str) -> list[str]:
     code, transformed = _python_source(source)
     try:
         tree = ast.parse(code)
+    except (RecursionError, MemoryError, ValueError, OverflowError):  # a cell too deep or too big to parse
+        return ["could not be audited (too deeply nested or too large to parse): look at it yourself"]
     except SyntaxError:
         return []  # the cell's own error output says so
     reasons = []

@@ -14,7 +14,7 @@ cells run in that order (``GuardedExecute``), as Restart & Run All ran them at h
 An answer the submission does not hold keeps the release's cell, marked ``answer_missing`` and never run (its stub
 would replace a function the learner wrote in a cell of their own).  What a learner wrote is kept and run up to a
 size (``max_cell_chars`` a cell, ``max_notebook_chars`` in all, in the submission's order): a cell past that is
-replaced by a line that says so, and is not run.  Past those sizes no honest answer goes, and the feedback page,
+replaced by a line that says so, and is not run; and at most ``MAX_EXTRA_CELLS`` cells of the learner's own are kept.  Past those sizes no honest answer goes, and the feedback page,
 where code is highlighted at up to 25 bytes a character, stays small.
 """
 
@@ -33,7 +33,8 @@ from manyhands.grading.execute import grade_id, nbgrader_meta
 
 NOTES = "manyhands"
 MAX_CELL_CHARS = 20_000
-MAX_NOTEBOOK_CHARS = 40_000
+MAX_NOTEBOOK_CHARS = 30_000
+MAX_EXTRA_CELLS = 100  # cells of the learner's own: each costs the feedback page its markup, however small
 TOO_LONG = ("[grader: this cell held {n:,} characters, more than the grader keeps and runs ({limit:,} {where}): "
             "it was replaced by this line and not run]")
 
@@ -124,7 +125,7 @@ def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int
     # submission (a helper stays before the answer it was written for); the last ones go at the end
     extras: dict[int, list[NotebookNode]] = {}
     pending: list[NotebookNode] = []
-    dropped, copies = 0, 0
+    dropped, copies, over = 0, 0, 0
     for j, cell in enumerate(cells):
         if j in matched:
             if pending:
@@ -137,6 +138,9 @@ def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int
         source = _text(cell)
         if (("code", source) in rel_text and not _is_answer(rel[rel_text[("code", source)]])) or not source.strip():
             copies += 1  # a copy of a release cell (a duplicated test, say), or an empty cell: not the learner's code
+            continue
+        if sum(len(v) for v in extras.values()) + len(pending) >= MAX_EXTRA_CELLS:
+            over += 1  # past the number of cells of one's own that the grader keeps: not kept, not run
             continue
         extra = nbformat.v4.new_code_cell(source=source)
         extra.metadata[NOTES] = {"learner_cell": True, "order": j}
@@ -185,6 +189,8 @@ def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int
         notes["cells_dropped"] = dropped
     if copies:
         notes["copies_dropped"] = copies
+    if over:
+        notes["extra_cells_over_limit"] = over
     kept = sum(len(v) for v in extras.values()) + len(pending)
     if kept:
         notes["extra_cells"] = kept

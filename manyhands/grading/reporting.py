@@ -68,6 +68,9 @@ def _notes_of_rebuild(name: str, assignment: str, marks: dict) -> list[str]:
     if marks.get("reordered"):
         notes.append(f"{name}: cells were out of order; the release's order was restored in the graded notebook "
                      "(the learner's cells still ran in the order they were submitted)")
+    if marks.get("extra_cells_over_limit"):
+        notes.append(f"{name}: {marks['extra_cells_over_limit']} code cell(s) of the learner's own past the first 100 "
+                     "were not kept or run")
     for what in marks.get("too_long", []):
         notes.append(f"{name}: {what} was longer than the grader keeps and runs; it was replaced by a note and "
                      "not run")
@@ -163,7 +166,10 @@ def review(course: Path, assignment: str, student: str) -> list[str]:
                     else:
                         notes.append(f"{name}: {gid} raised {out.get('ename')}: {str(out.get('evalue'))[:80]}")
             if not meta.get("grade") or meta.get("solution"):
-                reasons = audit_source(cell.source)
+                try:
+                    reasons = audit_source(cell.source)
+                except Exception as exc:  # one learner's cell must never cost the class its report
+                    reasons = [f"could not be audited ({type(exc).__name__}): look at it yourself"]
                 if reasons:
                     notes.append(f"{name}: {gid} needs a human look: {'; '.join(reasons)}")
     return notes
@@ -189,7 +195,12 @@ def report(course: Path, assignment: str) -> str:
             continue
         score, top = got.get(student, (0.0, 0.0))
         lines.append(f"  {student:<24} {score:5.1f} / {top:4.1f}")
-        for note in review(course, assignment, student):
+        try:
+            notes = review(course, assignment, student)
+        except Exception as exc:  # the rest of the class keeps its report
+            notes = [f"THE REPORT FAILED for this learner ({type(exc).__name__}: {str(exc)[:200]}): look at the "
+                     "submission and its nbgrader log yourself"]
+        for note in notes:
             lines.append(f"      ! {note}")
     return "\n".join(lines)
 

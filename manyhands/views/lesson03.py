@@ -29,12 +29,29 @@ def repression_words(table: pd.DataFrame, series: str = "both") -> str:
     return "; ".join(parts) + ". Before 1937 and after 1938 the yearly figures are far lower."
 
 
+# Where the model stops meaning anything: the documents show limits that grew to five or six times the first ones
+# (lesson 03, checkpoint 4); past a hundred times the model describes nothing that happened.
+MEANINGFUL_GROWTH = 100.0
+# The number shot under Order 00447 as a multiple of the first limit of category 1 (75,950): at least 387,000 on the
+# NKVD's central accounts, up to 445,000 on Roginsky and Petrov's estimate (Werth 2010).
+ORDER_00447_RANGE = (387_000 / 75_950, 445_000 / 75_950)
+
+
+def _times(x: float) -> str:
+    return f"{x:.2f}" if x < 1000 else "more than a thousand"
+
+
 def quota_words(run) -> str:
     if run is None:
         return "No run: the model refused the settings."
     total = run.total
-    return (f"The regions' limits add up to {total.iloc[0]:,.0f} at the start and {total.iloc[-1]:,.0f} after "
-            f"{len(total) - 1} rounds: {run.growth:.2f} times the first limits.")
+    text = (f"The regions' limits add up to {total.iloc[0]:,.0f} at the start and "
+            + (f"{total.iloc[-1]:,.0f}" if run.growth < 1000 else "more than a thousand times that")
+            + f" after {len(total) - 1} rounds: {_times(run.growth)} times the first limits.")
+    if run.growth > MEANINGFUL_GROWTH:
+        text += (f" That is past anything the documents show (five to six times): with these settings the model has "
+                 "stopped describing the terror and only shows what unchecked requests would do.")
+    return text
 
 
 def lists_words(lists: pd.DataFrame) -> str:
@@ -117,6 +134,14 @@ class QuotaModel(ModelView):
 
     words = staticmethod(quota_words)
 
+    @classmethod
+    def with_order_00447(cls) -> "QuotaModel":
+        """The model with the range of Order 00447 drawn on it (the constants above, with their sources), so the
+        lesson's code cell does not show checkpoint 4's answer."""
+        low, high = ORDER_00447_RANGE
+        return cls(reference=low, reference_high=high,
+                   reference_label="shot under Order 00447 (NKVD accounts), as a multiple of the first limit")
+
     def _simulate(self, params: dict):
         return self._terror.simulate(first_limits=self.first_limits, **params)
 
@@ -124,7 +149,9 @@ class QuotaModel(ModelView):
         ratio = (run.total / run.total.iloc[0]).tolist()
         rounds = list(range(len(ratio)))
         with self.figure.batch_update():
-            self.figure.data[0].x, self.figure.data[0].y = rounds, ratio
+            self.figure.data[0].x, self.figure.data[0].y = rounds, [min(r, MEANINGFUL_GROWTH) for r in ratio]
+            self.figure.update_yaxes(range=[0, MEANINGFUL_GROWTH * 1.05] if max(ratio) > MEANINGFUL_GROWTH else None,
+                                     autorange=max(ratio) <= MEANINGFUL_GROWTH)
             if self.reference:
                 self.figure.data[1].x, self.figure.data[1].y = [0, rounds[-1]], [self.reference, self.reference]
             if self.reference_high:
@@ -136,7 +163,10 @@ class QuotaModel(ModelView):
             where = f" The dotted line marks {self.reference:.1f}, the historical ratio given in the text."
         else:
             where = ""
-        return f"After {rounds[-1]} rounds the limits stand at <b>{run.growth:.2f}</b> times the first ones." + where
+        if run.growth > MEANINGFUL_GROWTH:
+            where += (f" The chart stops at {MEANINGFUL_GROWTH:.0f} times: past that the model describes nothing "
+                      "the documents show.")
+        return f"After {rounds[-1]} rounds the limits stand at <b>{_times(run.growth)}</b> times the first ones." + where
 
 
 def lists_chart(lists: pd.DataFrame, source: str) -> DescribedFigure:
