@@ -183,3 +183,53 @@ def check(exercise: str, grade_id: str) -> None:
                  "<p style='max-width:60em'>Save (Ctrl+S) after writing, then run this cell again to count anew.</p>")
     plain = "\n".join([head, *(f"- {a}" for a in asks)])
     display({"text/html": "".join(lines), "text/plain": plain}, raw=True)
+
+
+def records_summary(path: Path | None = None) -> str:
+    """What the learner saved that the verdict essay builds on (the positions of lessons 00 and 05, the ledger of
+    lesson 05), as HTML; a plain sentence when nothing is saved yet."""
+    from . import records, stance
+
+    try:
+        doc, _ = records.read(path) if path else records.read()
+    except Exception as exc:  # a damaged file is the records panel's business: say where to look
+        return f"<p>Your records file could not be read ({html.escape(str(exc))}). Open lesson 05's records panel.</p>"
+    values = doc if isinstance(doc, dict) else {}
+    positions = values.get("stance") or []
+    ledger = values.get("05.ledger") or {}
+    parts = ["<p style='max-width:60em'><b>What you saved in the lessons</b> (your records file, read now).</p>"]
+    if positions:
+        items = "".join(f"<li>lesson {html.escape(str(p.get('lesson')))}: {p.get('value')} on the scale, "
+                        f"\u201c{html.escape(stance.describe(p.get('value')))}\u201d</li>"
+                        for p in positions if isinstance(p, dict) and isinstance(p.get("value"), int))
+        parts.append(f"<p>Your positions, in the order you saved them:</p><ul>{items}</ul>")
+    else:
+        parts.append("<p>No position saved yet: lessons 00 and 05 ask for one.</p>")
+    cases = ledger.get("cases", {}) if isinstance(ledger, dict) else {}
+    rows = []
+    for case in cases.values():
+        if not isinstance(case, dict):
+            continue
+        for actor, entry in (case.get("actors") or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            guilt = ", ".join(f"{k} {v}" for k, v in (entry.get("guilt") or {}).items() if v not in (None, "none"))
+            if entry.get("did") or guilt:
+                rows.append(f"<tr><td>{html.escape(str(case.get('label', '')))}</td><td>{html.escape(str(actor))}</td>"
+                            f"<td>{html.escape(str(entry.get('did') or ''))}</td><td>{html.escape(guilt)}</td></tr>")
+    if rows:
+        parts.append("<table><thead><tr><th>Case</th><th>Who</th><th>What the documents show they did</th>"
+                     "<th>Guilt, as you judged it</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    else:
+        parts.append("<p>Your ledger of lesson 05 is empty: fill it in there, and it will show here.</p>")
+    return "".join(parts)
+
+
+def show_records() -> None:
+    """Under the verdict question: the learner's saved positions and ledger, read from the records file now."""
+    from IPython.display import display
+
+    if not os.environ.get("JPY_SESSION_NAME"):  # the autograder, a script: the learner's records are not here
+        print("(In JupyterLab this cell shows the positions and the ledger you saved in the lessons.)")
+        return
+    display({"text/html": records_summary(), "text/plain": "your saved positions and ledger"}, raw=True)

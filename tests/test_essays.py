@@ -124,3 +124,22 @@ def test_words_are_counted_as_a_reader_counts_them(text, n):
 
 def test_numbers_with_separators_are_one_word():
     assert essays.count_words("75,950 limits and 0.5 of them") == 6
+
+
+def test_the_verdict_question_shows_what_the_learner_saved(tmp_path):
+    from manyhands import records
+
+    path = tmp_path / records.FILE_NAME
+    assert "No position saved yet" in essays.records_summary(path) and "ledger of lesson 05 is empty" in \
+        essays.records_summary(path)
+    records.put_to(path, "stance", [{"lesson": "00", "value": 2, "saved_at": "2026-12-01T10:00:00+00:00"},
+                                    {"lesson": "05", "value": 6, "saved_at": "2026-12-02T10:00:00+00:00"}])
+    records.put_to(path, "05.ledger", {"version": 1, "cases": {"d04": {"label": "The decree of 14 December 1932",
+        "evidence": "", "actors": {"leader": {"did": "signed", "guilt": {"criminal": "heavy", "political": None,
+                                                                          "moral": "some", "metaphysical": None}}}}}})
+    shown = essays.records_summary(path)
+    assert "lesson 00: 2 on the scale" in shown and "lesson 05: 6" in shown
+    assert "The decree of 14 December 1932" in shown and "criminal heavy, moral some" in shown
+    release = _release("ex05")
+    i = _answer_index(release, "q4_answer")
+    assert "essays.show_records()" in release.cells[i - 1].source
