@@ -183,6 +183,8 @@ def check(exercise: str, grade_id: str) -> None:
                  "<p style='max-width:60em'>Save (Ctrl+S) after writing, then run this cell again to count anew.</p>")
     plain = "\n".join([head, *(f"- {a}" for a in asks)])
     display({"text/html": "".join(lines), "text/plain": plain}, raw=True)
+    if asks:  # something is written: the learner can judge it
+        display(self_assessment(exercise, grade_id))
 
 
 def records_summary(path: Path | None = None) -> str:
@@ -233,3 +235,47 @@ def show_records() -> None:
         print("(In JupyterLab this cell shows the positions and the ledger you saved in the lessons.)")
         return
     display({"text/html": records_summary(), "text/plain": "your saved positions and ledger"}, raw=True)
+
+
+SELF = ("not yet", "partly", "yes")
+
+
+def self_key(exercise: str, grade_id: str) -> str:
+    return f"self.{exercise}.{grade_id}"
+
+
+def self_assessment(exercise: str, grade_id: str, path: Path | None = None):
+    """After writing: the learner judges their own answer against each of the rubric's criteria (not yet, partly,
+    yes), saved in the records file under ``self.<exercise>.<grade_id>`` at each choice.  Returns the widget."""
+    import ipywidgets as w
+
+    from . import records
+
+    essay = ESSAYS[(exercise, grade_id)]
+    target = Path(path) if path else records.records_path()
+    saved = records.get_from(target, self_key(exercise, grade_id), {}) or {}
+    status = w.HTML()
+    rows, controls = [], {}
+    for i, criterion in enumerate(essay.criteria):
+        choice = w.ToggleButtons(options=SELF, value=saved.get(str(i)) if saved.get(str(i)) in SELF else None,
+                                 description="", style={"button_width": "80px"})
+        choice.add_class("mh-self-assessment")
+        controls[str(i)] = choice
+        rows.append(w.VBox([w.HTML(f"<p style='max-width:60em;margin:0.4em 0 0'>{html.escape(criterion)}</p>"), choice]))
+
+    def save(_change=None):
+        answer = {k: c.value for k, c in controls.items() if c.value is not None}
+        try:
+            records.update_to(target, self_key(exercise, grade_id), lambda _old: answer)
+            status.value = (f"<p>Saved in your records file: {len(answer)} of {len(controls)} criteria judged. "
+                            "Your instructor's marking is separate.</p>")
+        except Exception as exc:  # the file is the panel's business; say so, keep the choices on screen
+            status.value = f"<p>Not saved ({html.escape(str(exc))}): your choices stay here until the next try.</p>"
+
+    for choice in controls.values():
+        choice.observe(save, names="value")
+    heading = w.HTML("<p style='max-width:60em'><b>Judge your own answer</b> against each criterion, once you have "
+                     "written it (kept in your records file, not marked):</p>")
+    box = w.VBox([heading, *rows, status])
+    box.controls = controls
+    return box

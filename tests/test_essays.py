@@ -143,3 +143,17 @@ def test_the_verdict_question_shows_what_the_learner_saved(tmp_path):
     release = _release("ex05")
     i = _answer_index(release, "q4_answer")
     assert "essays.show_records()" in release.cells[i - 1].source
+
+
+def test_a_learner_judges_their_own_answer_and_it_is_kept(tmp_path):
+    from manyhands import records
+
+    path = tmp_path / records.FILE_NAME
+    box = essays.self_assessment("ex03", "q5_answer", path=path)
+    assert len(box.controls) == len(essays.ESSAYS[("ex03", "q5_answer")].criteria)
+    box.controls["0"].value = "yes"
+    box.controls["2"].value = "partly"
+    assert records.get_from(path, essays.self_key("ex03", "q5_answer")) == {"0": "yes", "2": "partly"}
+    again = essays.self_assessment("ex03", "q5_answer", path=path)  # a new session reads it back
+    assert again.controls["0"].value == "yes" and again.controls["1"].value is None
+    assert "judgement of your written answer in ex03" in records._key_name(essays.self_key("ex03", "q5_answer"))
