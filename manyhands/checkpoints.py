@@ -601,6 +601,13 @@ def evaluate(checkpoint: str, *values) -> Message:
         return Message("no", problem, checkpoint)
     key = cp.key()
     for name, value, expected in zip(cp.blanks, values, key):
+        letters = isinstance(expected, (set, frozenset)) and all(isinstance(k, str) and len(k) == 1 for k in expected)
+        if letters and isinstance(value, (set, list, tuple)) and any(
+                isinstance(v, str) and len(v) > 1 and v.isalpha() for v in value):
+            joined = next(v for v in value if isinstance(v, str) and len(v) > 1 and v.isalpha())
+            return Message("no", f"`{name}` holds \"{joined}\", several letters in one piece of text: a comma is "
+                                 "probably missing. Python joins two texts written side by side, so {\"a\" \"c\"} "
+                                 "becomes {\"ac\"}. Put a comma between the letters: {\"a\", \"c\"}.", checkpoint)
         if isinstance(value, (list, tuple, set, dict)) and len(value) == 0:
             if isinstance(expected, set) and all(isinstance(k, str) and len(k) == 1 for k in expected):
                 return Message("no", f"`{name}` is an empty set: put in the letters of the statements, each in quotes.",

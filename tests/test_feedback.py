@@ -251,3 +251,10 @@ def test_yes_or_no_items_say_how_many_are_wrong_not_which():
         feedback.check_items({"a": True, "b": True, "c": True}, digests, "the statements you judged", hint="")
     text = str(err.value)
     assert "2 of 3 are right, so 1 is not" in text and "b" not in text.split("so 1 is not")[1]
+
+
+def test_a_forgotten_comma_between_letters_is_named():
+    from manyhands import checkpoints
+
+    text = checkpoints.evaluate("04.1", {"a" "c"}).text
+    assert "a comma is probably missing" in text and '{"a", "c"}' in text
