@@ -48,3 +48,12 @@ def test_the_quota_model_stops_where_it_stops_meaning_anything():
     assert "more than a thousand" in view.summary.value and "e+" not in view.summary.value
     view.controls["zeal"].value, view.controls["fear"].value = 0.05, 0.0
     assert view.figure.layout.yaxis.autorange and "past anything" not in view.description.value
+
+
+def test_the_repression_chart_title_names_what_is_shown():
+    from manyhands import data
+
+    chart = widgets.RepressionChart(data.load("repression_by_year"), source="Source: test")
+    chart.series.value = "death sentences"
+    assert "Sentenced to death" in chart.figure.layout.title.text and "Convicted" not in chart.figure.layout.title.text
+    assert "<b>In words:</b> Death sentences peak" in chart.description.value

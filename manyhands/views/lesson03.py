@@ -26,7 +26,8 @@ def repression_words(table: pd.DataFrame, series: str = "both") -> str:
         share = two / int(t["death_sentences"].sum())
         parts.append(f"death sentences peak in {peak} at {int(t.loc[peak, 'death_sentences']):,}; 1937 and 1938 "
                      f"together account for {two:,}, {share:.0%} of all the death sentences of 1921 to mid-1953")
-    return "; ".join(parts) + ". Before 1937 and after 1938 the yearly figures are far lower."
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + ". Before 1937 and after 1938 the yearly figures are far lower."
 
 
 # Where the model stops meaning anything: the documents show limits that grew to five or six times the first ones
@@ -88,11 +89,17 @@ class RepressionChart(_Displayable):
         self.view = _view([self.series, self.figure, self.description])
         self._redraw()
 
+    TITLES = {"convicted": "Convicted in cases of the political police, 1921–1953",
+              "death sentences": "Sentenced to death in cases of the political police, 1921–1953",
+              "both": "Convicted in cases of the political police, and sentenced to death, 1921–1953"}
+
     def _redraw(self, _change=None):
         chosen = self.series.value
         with self.figure.batch_update():
             self.figure.data[0].visible = chosen in ("convicted", "both")
             self.figure.data[1].visible = chosen in ("death sentences", "both")
+            self.figure.layout.title.text = self.TITLES[chosen]  # the title names what is shown
+        charts.fit(self.figure)
         self.description.value = _p(repression_words(self.table, chosen))
 
 
