@@ -578,12 +578,15 @@ def test_lesson_03_widgets_respond_in_jupyterlab(lab, page, shots):
     assert_text_fits(page, when="after running lesson 03")
     assert page.locator(".mh-check-turn").count() == 5, "every checkpoint says it is the learner's turn on Run All"
 
-    # the repression chart: choosing "convicted" hides the death-sentence line
-    title = "Convicted in cases of the political police, and sentenced to death, 1921–1953"
+    # the repression chart: choosing "convicted" hides the death-sentence line, and the title says what is shown
+    from manyhands.views.lesson03 import RepressionChart
+
+    title = RepressionChart.TITLES["both"]
     assert _figure(page, title)["data"][1]["visible"] is True
     series = page.locator(".mh-repression-series")
     series.scroll_into_view_if_needed()
     series.get_by_role("button", name="convicted", exact=True).click()
+    title = RepressionChart.TITLES["convicted"]
     _wait_for(page, lambda: _figure(page, title)["data"][1]["visible"] is False, "the death-sentence line to hide")
     assert_text_fits(page, title, when="with convictions only")
     page.screenshot(path=str(shots / "lesson03_repression.png"))
