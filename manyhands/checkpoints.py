@@ -563,14 +563,10 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
             continue  # 9.0 is a whole number to a historian; the comparison takes it as 9
         if (isinstance(value, tuple) and value and all(_is_number(v) for v in value)
                 and not (isinstance(kind, tuple) and tuple in kind)):
-            return (f"`{name}` is several numbers, not one: Python reads a comma as a separator between values, so "
-                    "387,000 is the two numbers 387 and 0. Write numbers without thousands separators and with a "
-                    "decimal point: 387000 (or 387_000), 0.024.")
-        if type(value).__name__ in ("method", "builtin_function_or_method") and not (
-                isinstance(kind, type) and isinstance(value, kind)):
-            method = getattr(value, "__name__", "the method")
-            return (f"`{name}` is the method .{method} itself, not its result: a method runs only with brackets. "
-                    f"Add () at the end: .{method}().")
+            return f"`{name}` is several numbers, not one. {feedback.NUMBER_FORMAT}"
+        uncalled = feedback.uncalled_method(name, value)
+        if uncalled and not (isinstance(kind, type) and isinstance(value, kind)):
+            return uncalled
         if not isinstance(value, kind) or isinstance(value, bool):
             what = type(value).__name__
             if what in ("Series", "DataFrame"):

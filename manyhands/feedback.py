@@ -194,6 +194,15 @@ def _pandas_hint(value, wanted: tuple = ()) -> str:
     return ""
 
 
+def uncalled_method(name: str, value) -> str:
+    """The message for a method given without its brackets (``.sum`` for ``.sum()``), or '' for any other value."""
+    if type(value).__name__ not in ("method", "builtin_function_or_method"):
+        return ""
+    method = getattr(value, "__name__", "the method")
+    return (f"`{name}` is the method .{method} itself, not its result: a method runs only with brackets. "
+            f"Add () at the end: .{method}().")
+
+
 def check_type(value, expected: type | tuple[type, ...], name: str, example: str = "") -> None:
     """Fail unless ``value`` is of the expected type; the message says what it is instead."""
     check_answered(value, name)
@@ -210,10 +219,9 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
             hint = (" It looks like a number written as text (in quotes). Leave out the quotes, or convert it "
                     f"with {types[0].__name__}(...).{hint}")
         hint = _pandas_hint(value, types) + hint
-        if type(value).__name__ in ("method", "builtin_function_or_method") and not isinstance(value, types):
-            method = getattr(value, "__name__", "the method")
-            raise AnswerError(f"`{name}` is the method .{method} itself, not its result: a method runs only with "
-                              f"brackets. Add () at the end: .{method}().")
+        uncalled = uncalled_method(name, value)
+        if uncalled and not isinstance(value, types):
+            raise AnswerError(uncalled)
         what = _type_name(value)
         if what.endswith("Array") or what == "ndarray":
             what = f"column of values (a {what})"
