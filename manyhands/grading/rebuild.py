@@ -14,8 +14,9 @@ cells run in that order (``GuardedExecute``), as Restart & Run All ran them at h
 An answer the submission does not hold keeps the release's cell, marked ``answer_missing`` and never run (its stub
 would replace a function the learner wrote in a cell of their own).  What a learner wrote is kept and run up to a
 size (``max_cell_chars`` a cell, ``max_notebook_chars`` in all, in the submission's order): a cell past that is
-replaced by a line that says so, and is not run; and at most ``MAX_EXTRA_CELLS`` cells of the learner's own are kept.  Past those sizes no honest answer goes, and the feedback page,
-where code is highlighted at up to 25 bytes a character, stays small.
+replaced by a line that says so, and is not run; and at most ``MAX_EXTRA_CELLS`` cells of the learner's own are
+kept.  Past those sizes no honest answer goes, and the feedback page, where code is highlighted at up to 25 bytes
+a character, stays small.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int
     # submission (a helper stays before the answer it was written for); the last ones go at the end
     extras: dict[int, list[NotebookNode]] = {}
     pending: list[NotebookNode] = []
-    dropped, copies, over = 0, 0, 0
+    dropped, copies, over, kept = 0, 0, 0, 0
     for j, cell in enumerate(cells):
         if j in matched:
             if pending:
@@ -139,12 +140,13 @@ def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int
         if (("code", source) in rel_text and not _is_answer(rel[rel_text[("code", source)]])) or not source.strip():
             copies += 1  # a copy of a release cell (a duplicated test, say), or an empty cell: not the learner's code
             continue
-        if sum(len(v) for v in extras.values()) + len(pending) >= MAX_EXTRA_CELLS:
+        if kept >= MAX_EXTRA_CELLS:
             over += 1  # past the number of cells of one's own that the grader keeps: not kept, not run
             continue
         extra = nbformat.v4.new_code_cell(source=source)
         extra.metadata[NOTES] = {"learner_cell": True, "order": j}
         pending.append(extra)
+        kept += 1
 
     out = copy.deepcopy(release)
     new_cells = []
@@ -191,7 +193,6 @@ def rebuild(release: NotebookNode, submission: NotebookNode, max_cell_chars: int
         notes["copies_dropped"] = copies
     if over:
         notes["extra_cells_over_limit"] = over
-    kept = sum(len(v) for v in extras.values()) + len(pending)
     if kept:
         notes["extra_cells"] = kept
     return out, notes
