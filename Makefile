@@ -152,7 +152,8 @@ binder-link:
 	@echo "[![Binder](https://mybinder.org/badge_logo.svg)]($(BINDER_URL))"
 	@echo "$(BINDER_URL)"
 
-bench: setup
+bench: setup-dev system
+	$(BIN)/python bench/browser_weight.py
 	$(BIN)/python bench/benchmark.py
 
 bench-grading: setup system

@@ -190,9 +190,12 @@ def fit(fig):
     return fig
 
 
-def figure_widget(**labels) -> go.FigureWidget:
-    """An empty FigureWidget with the course style (see ``style`` for the required labels)."""
-    return style(go.FigureWidget(), **labels)
+def figure_widget(**labels):
+    """An empty chart with the course style (see ``style`` for the required labels), drawn by a light widget
+    that redraws it in place when it changes (``manyhands.plotwidget.LiveFigure``)."""
+    from .plotwidget import LiveFigure
+
+    return style(LiveFigure(), **labels)
 
 
 def source_of(fig) -> str:

@@ -97,7 +97,9 @@ def page(lab):
         browser.close()
 
 
-JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
+# Every chart drawn (not the hidden plotly output that makes JupyterLab load plotly.js: plotwidget.plotly_loader).
+CHARTS = ".js-plotly-plot:not(.mh-plotly-loader .js-plotly-plot)"
+JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot:not(.mh-plotly-loader .js-plotly-plot)')).map(gd => ({
     title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
     data: (gd.data || []).map(t => ({x: t.x, y: t.y, visible: t.visible === undefined ? true : t.visible,
                                      selectedpoints: t.selectedpoints === undefined ? null : t.selectedpoints}))
@@ -105,7 +107,7 @@ JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
 
 
 # Every text a plotly figure draws, as (kind, text, box) in page coordinates, and the box of its svg.
-JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd =>
+JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('.js-plotly-plot:not(.mh-plotly-loader .js-plotly-plot)')).filter(gd =>
     title === null || (gd.layout && gd.layout.title && gd.layout.title.text === title)).map(gd => {
   const svg = gd.querySelector('.main-svg').getBoundingClientRect();
   const kinds = [['title', '.gtitle'], ['x tick', '.xtick text'], ['y tick', '.ytick text'],
@@ -433,7 +435,7 @@ def test_lesson_01_widgets_respond_in_jupyterlab(lab, page, shots):
     _tab_to(page, page.locator(".mh-membership-series button", has_text="both").first, ".mh-membership-events input")
     assert_focus_visible(page, "the events checkbox")
     page.keyboard.press("Space")
-    _wait_for(page, lambda: page.evaluate(f"() => Array.from(document.querySelectorAll('.js-plotly-plot')).find("
+    _wait_for(page, lambda: page.evaluate(f"() => Array.from(document.querySelectorAll('{CHARTS}')).find("
                                           f"g => g.layout.title.text === {title!r}).layout.shapes.length === 0"), "the events to hide")
     assert_text_fits(page, title, when="without the events")
     assert page.locator(".mh-membership-series button", has_text="candidates").first.get_attribute("aria-pressed") == "true"
@@ -728,7 +730,7 @@ def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, 
     title = "Who the documents name, and in which role"
     page.locator(".mh-network-summary").scroll_into_view_if_needed()
     assert_text_fits(page, when="after running lesson 05")
-    page.locator(".js-plotly-plot").nth(1).evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.locator(CHARTS).nth(1).evaluate("el => el.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / "lesson05_network.png"))
     names = ["initiated", "signed", "issued", "carried out", "resisted", "leader", "inner circle", "central apparatus",
              "regional officials", "executors", "others", "document"]
@@ -750,7 +752,7 @@ def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, 
         page.locator(f".mh-network-{role} input").uncheck()
     _wait_for(page, lambda: not _figure(page, title)["data"][names.index("issued")]["x"], "only the signatures")
     assert_text_fits(page, title, when="with the signatures only")
-    page.locator(".js-plotly-plot").nth(1).screenshot(path=str(shots / "lesson05_network_signed.png"))
+    page.locator(CHARTS).nth(1).screenshot(path=str(shots / "lesson05_network_signed.png"))
     # one regime: the Nazi documents only, and Hitler the only leader on the chart
     page.locator(".mh-network-regime select").select_option("Nazi Germany")
     _wait_for(page, lambda: len(_figure(page, title)["data"][names.index("leader")]["x"]) == 1, "one leader, Hitler")

@@ -325,7 +325,7 @@ def test_every_view_has_the_accessibility_layer_and_a_description(sentences, tmp
     assert panel.controls["upload"].description == "Upload my records"  # the button's accessible name
     fig = widgets.apparatus_chart(data.load("apparatus_1930"), source="Source: test")
     bundle = fig._repr_mimebundle_()
-    assert fig._mh_view.children[:2] == (fig, fig.description) and "Central Committee: 71" in fig.description.value
+    assert fig._mh_view.children[:2] == (fig.widget, fig.description) and "Central Committee: 71" in fig.description.value
     assert "application/vnd.jupyter.widget-view+json" in bundle
     box = widgets.described(fig, "Some words.")
     assert "mh-view" in box._dom_classes and "Some words." in box.children[1].value

@@ -93,6 +93,11 @@ class A11y(anywidget.AnyWidget):
 
 def view(children: list, names: dict[str, str] | None = None, css: str = "") -> w.VBox:
     """A course view: the children in a column, with the accessibility layer and the class ``mh-view``."""
+    children = [getattr(child, "widget", child) if not isinstance(child, w.Widget) else child for child in children]
+    from ..plotwidget import FigureView, plotly_loader
+
+    if any(isinstance(child, FigureView) for child in children):
+        children.append(plotly_loader())
     box = w.VBox([*children, A11y(names)])
     box.add_class("mh-view")
     if css:

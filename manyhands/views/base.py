@@ -1,7 +1,8 @@
 """What every lesson view shares: the text alternative under a chart, control wiring, and display.
 
-Each view exposes ``controls`` (the ipywidgets a learner moves), ``figure`` (the FigureWidget, updated in
-place), ``description`` (the chart in words, updated with it) and ``view`` (the box that is displayed).
+Each view exposes ``controls`` (the ipywidgets a learner moves), ``figure`` (a plotly figure drawn by a light
+widget, manyhands.plotwidget, and updated in place), ``description`` (the chart in words, updated with it) and
+``view`` (the box that is displayed).
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import plotly.graph_objects as go
 
+from ..plotwidget import LiveFigure, live
 from .a11y import view as _view
 
 __all__ = ["DescribedFigure", "ModelView", "described"]
@@ -96,20 +97,31 @@ class ModelView(_Displayable):
         self.description.value = _p(self.words(run))
 
 
-class DescribedFigure(go.FigureWidget):
-    """A FigureWidget that displays itself with its text alternative underneath (``description``, an HTML widget)."""
+class DescribedFigure(LiveFigure):
+    """A chart that displays itself with its text alternative underneath (``description``, an HTML widget)."""
 
     description = None  # set by the function that builds the chart
     _mh_view = None
 
     def _repr_mimebundle_(self, **kwargs):
+        return self._mh_view_box()._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self._mh_view_box())
+
+    def _mh_view_box(self):
+        if self._mh_pending:
+            self.flush()
         if self._mh_view is None:
             self._mh_view = _view([self, self.description])
-        return self._mh_view._repr_mimebundle_(**kwargs)
+        return self._mh_view
 
 
 def described(fig, text: str) -> w.VBox:
-    """A chart built in a lesson, shown with its text alternative under it (see manyhands.views.describe)."""
+    """A chart built in a lesson (a plotly ``go.Figure``), shown with its text alternative under it (see
+    manyhands.views.describe); it is drawn by the course's light chart widget (manyhands.plotwidget)."""
     box = _description()
     box.value = _p(text)
-    return _view([fig, box])
+    return _view([live(fig), box])

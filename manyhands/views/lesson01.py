@@ -167,7 +167,7 @@ class MembershipChart(_Displayable):
         self.description.value = _p(describe.membership(self.membership, choice))
 
 
-def apparatus_chart(bodies: pd.DataFrame, source: str) -> go.FigureWidget:
+def apparatus_chart(bodies: pd.DataFrame, source: str) -> DescribedFigure:
     """Full and candidate members of the party's leading bodies (a static, styled chart, shown with its text
     alternative under it)."""
     fig = charts.style(

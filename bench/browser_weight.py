@@ -1,0 +1,145 @@
+"""What a learner's browser receives on Run All, lesson by lesson, in Debian's chromium driven by Playwright.
+
+    python bench/browser_weight.py [--lessons 00 02 ...]
+
+For each lesson: the bytes the kernel's websocket carried to the browser (every frame received: outputs, widget
+state, comm messages) and the seconds from Run All to the last chart drawn (a chart counts as drawn when
+plotly.js has put its SVG in the page; the run ends when every code cell has run, the kernel is idle and no chart has been drawn for 2 s).
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import test_browser as tb  # noqa: E402  (the browser tests' JupyterLab and chromium set-up)
+
+JS_WATCH = """() => {
+  window.__mhDrawn = [];
+  const seen = new WeakSet();
+  const note = () => {
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+      if (gd.closest('.mh-plotly-loader')) continue;  // the hidden output that makes JupyterLab load plotly.js
+      if (!seen.has(gd) && gd.querySelector('.main-svg')) { seen.add(gd); window.__mhDrawn.push(performance.now()); }
+    }
+  };
+  new MutationObserver(note).observe(document.body, {subtree: true, childList: true});
+  window.__mhStart = performance.now();
+}"""
+
+JS_STATE = """() => ({drawn: window.__mhDrawn.length, last: window.__mhDrawn.length ? window.__mhDrawn[window.__mhDrawn.length - 1] - window.__mhStart : null,
+  busy: window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status !== 'idle'
+        || window.jupyterapp.shell.currentWidget.content.widgets.some(c => c.model.type === 'code' && !c.model.executionCount)
+        || document.querySelectorAll('.mh-live-figure').length > window.__mhDrawn.length,
+  now: performance.now() - window.__mhStart})"""
+
+
+def _start_lab(work: Path):
+    shutil.copytree(ROOT / "lessons", work / "lessons")
+    port = tb._free_port()
+    settings = work / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = dict(os.environ, MANYHANDS_HOME=str(work / "home"), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"),
+               JUPYTERLAB_SETTINGS_DIR=str(work / "lab-settings"))
+    log = open(work / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--ServerApp.token={tb.TOKEN}", f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    import urllib.request
+
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={tb.TOKEN}", timeout=2)
+            return proc, base
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("JupyterLab did not start: " + (work / "lab.log").read_text()[-2000:])
+
+
+def run_all(page, base: str, notebook: str) -> dict:
+    received = {"bytes": 0, "frames": 0, "largest": 0}
+
+    def on_socket(ws):
+        if "/api/kernels/" not in ws.url:
+            return
+
+        def on_frame(payload):
+            size = len(payload.encode() if isinstance(payload, str) else payload)
+            received["bytes"] += size
+            received["frames"] += 1
+            received["largest"] = max(received["largest"], size)
+
+        ws.on("framereceived", on_frame)
+
+    page.on("websocket", on_socket)
+    tb._open_and_run(page, base, notebook, run=False)
+    page.evaluate(JS_WATCH)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    quiet_since, state = None, None
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        time.sleep(0.25)
+        state = page.evaluate(JS_STATE)
+        settled = not state["busy"] and (state["last"] is None or state["now"] - state["last"] > 2000)
+        if settled:
+            quiet_since = quiet_since or time.time()
+            if time.time() - quiet_since > 1.0:
+                break
+        else:
+            quiet_since = None
+    page.remove_listener("websocket", on_socket)
+    return {**received, "charts": state["drawn"], "seconds": (state["last"] or 0) / 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lessons", nargs="*", help="lesson numbers (default: all)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="manyhands-weight-"))
+    proc, base = _start_lab(work)
+    notebooks = sorted(p.name for p in (ROOT / "lessons").glob("*.ipynb")
+                       if not args.lessons or p.name[:2] in args.lessons)
+    print("Run All in JupyterLab in chromium: bytes the kernel's websocket carried to the browser, and the time to "
+          "the last chart drawn")
+    try:
+        with sync_playwright() as p:
+            browser = tb.launch_chromium(p)
+            for name in notebooks:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                result = run_all(page, base, name)
+                print(f"  {name}: {result['bytes'] / 1e6:.2f} MB in {result['frames']} frames "
+                      f"(largest {result['largest'] / 1e3:.0f} kB); {result['charts']} charts drawn, the last "
+                      f"{result['seconds']:.1f} s after Run All")
+                page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+                page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
