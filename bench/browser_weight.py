@@ -4,16 +4,15 @@
 
 For each lesson: the bytes the kernel's websocket carried to the browser (every frame received: outputs, widget
 state, comm messages) and the seconds from Run All to the last chart drawn (a chart counts as drawn when
-plotly.js has put its SVG in the page; the run ends when every code cell has run, the kernel is idle and no chart has been drawn for 2 s).
+plotly.js has put its SVG in the page; the run ends when every code cell has run, the kernel is idle and no
+chart has been drawn for 2 s).
 Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +24,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 import test_browser as tb  # noqa: E402  (the browser tests' JupyterLab and chromium set-up)
 
 JS_WATCH = """() => {
+  // a chart is counted once, by its cell and its place in that cell, when plotly.js first draws it: JupyterLab
+  // draws a widget again when its cell scrolls back into view, and a chart's title may change
   window.__mhDrawn = [];
-  const seen = new WeakSet();
+  const seen = new Set();
+  const cells = window.jupyterapp.shell.currentWidget.content.widgets;
   const note = () => {
     for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-      if (gd.closest('.mh-plotly-loader')) continue;  // the hidden output that makes JupyterLab load plotly.js
-      if (!seen.has(gd) && gd.querySelector('.main-svg')) { seen.add(gd); window.__mhDrawn.push(performance.now()); }
+      if (gd.closest('.mh-plotly-loader') || !gd.querySelector('.main-svg')) continue;  // the hidden loader output
+      const cell = cells.findIndex(c => c.node.contains(gd));
+      const place = Array.from(cells[cell] ? cells[cell].node.querySelectorAll('.js-plotly-plot') : []).indexOf(gd);
+      const key = cell + ':' + place;
+      if (!seen.has(key)) { seen.add(key); window.__mhDrawn.push(performance.now()); }
     }
   };
   new MutationObserver(note).observe(document.body, {subtree: true, childList: true});
@@ -42,35 +47,6 @@ JS_STATE = """() => ({drawn: window.__mhDrawn.length, last: window.__mhDrawn.len
         || window.jupyterapp.shell.currentWidget.content.widgets.some(c => c.model.type === 'code' && !c.model.executionCount)
         || document.querySelectorAll('.mh-live-figure').length > window.__mhDrawn.length,
   now: performance.now() - window.__mhStart})"""
-
-
-def _start_lab(work: Path):
-    shutil.copytree(ROOT / "lessons", work / "lessons")
-    port = tb._free_port()
-    settings = work / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    env = dict(os.environ, MANYHANDS_HOME=str(work / "home"), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"),
-               JUPYTERLAB_SETTINGS_DIR=str(work / "lab-settings"))
-    log = open(work / "lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.token={tb.TOKEN}", f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    import urllib.request
-
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={tb.TOKEN}", timeout=2)
-            return proc, base
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("JupyterLab did not start: " + (work / "lab.log").read_text()[-2000:])
 
 
 def run_all(page, base: str, notebook: str) -> dict:
@@ -115,7 +91,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="manyhands-weight-"))
-    proc, base = _start_lab(work)
+    proc, base = tb.start_lab(work, folders=("lessons",))
     notebooks = sorted(p.name for p in (ROOT / "lessons").glob("*.ipynb")
                        if not args.lessons or p.name[:2] in args.lessons)
     print("Run All in JupyterLab in chromium: bytes the kernel's websocket carried to the browser, and the time to "
@@ -133,11 +109,7 @@ def main() -> None:
                 page.close()
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        tb.stop_server(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 

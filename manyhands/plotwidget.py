@@ -2,8 +2,8 @@
 
 plotly's own ``FigureWidget`` is an anywidget whose state carries the whole plotly.js bundle (about 5 MB), sent
 over the kernel's websocket once for every chart.  JupyterLab (and Notebook 7, and Binder) already hold plotly.js:
-the jupyterlab-plotly extension, which comes with the plotly package, loads it at start and leaves it on
-``window.Plotly``.  ``LiveFigure`` is an ordinary ``go.Figure`` (the same ``data``, ``layout``,
+the jupyterlab-plotly extension, which comes with the plotly package, loads it over HTTP (once, then from the
+browser's cache) and leaves it on ``window.Plotly``.  ``LiveFigure`` is an ordinary ``go.Figure`` (the same ``data``, ``layout``,
 ``batch_update()``, ``add_scatter`` …) whose companion widget, ``LiveFigure.widget``, has an ESM of a few
 lines: it draws the figure's JSON with ``Plotly.react`` and draws it again, in place, whenever the figure
 changes.  Only the figure's data and layout cross the websocket (a few kilobytes).
@@ -177,19 +177,18 @@ class LiveFigure(go.Figure):
     _send_animate_msg = _mh_changed
 
     def flush(self) -> None:
-        """Send the figure now (a batch's end or a cell's end does it without being asked)."""
-        self._mh_send()
-
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """Send a change still waiting for the cell's end now (displaying the figure does it)."""
         if self._mh_pending:
             self._mh_send()
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        self.flush()
         return self._mh_widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
 
     def _ipython_display_(self):  # plotly's Figure defines one that would draw a static copy instead
         from IPython.display import display
 
-        if self._mh_pending:
-            self._mh_send()
+        self.flush()
         display(self._mh_widget)
 
 

@@ -283,11 +283,7 @@ def binder_lab():
         tb.wait_until_serving(proc, base, work / "lab.log")
         yield base, home, proc, learner
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        tb.stop_server(proc)
         print((work / "lab.log").read_text()[-3000:])
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(stash, ignore_errors=True)

@@ -52,21 +52,17 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab on a copy of the lessons (autosave must never write outputs into the repository)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run the README's test command (`make test`), which installs it")
-    work = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "lessons", work / "lessons")
-    shutil.copytree(ROOT / "exercises", work / "exercises")
-    home = work / "home"
+def start_lab(work: Path, folders=("lessons", "exercises")):
+    """JupyterLab serving a copy of ``folders`` in ``work`` (autosave must never write outputs into the
+    repository), with its own config, settings and records folder; return the process and its base URL."""
+    for folder in folders:
+        shutil.copytree(ROOT / folder, work / folder)
     port = _free_port()
     # no "Would you like to get notified about official Jupyter news?" toast over the screenshots
     settings = work / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    env = dict(os.environ, MANYHANDS_HOME=str(home), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"),
+    env = dict(os.environ, MANYHANDS_HOME=str(work / "home"), JUPYTER_CONFIG_DIR=str(work / "jupyter-config"),
                JUPYTERLAB_SETTINGS_DIR=str(work / "lab-settings"))
     log = open(work / "lab.log", "w")
     proc = subprocess.Popen(
@@ -78,12 +74,27 @@ def lab(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     wait_until_serving(proc, base, work / "lab.log")
-    yield base, home
+    return proc, base
+
+
+def stop_server(proc) -> None:
+    """Stop a server started for a test: politely, then for good after 15 s."""
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a copy of the lessons and exercises (see start_lab)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run the README's test command (`make test`), which installs it")
+    work = tmp_path_factory.mktemp("lab")
+    proc, base = start_lab(work)
+    yield base, work / "home"
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +110,7 @@ def page(lab):
 
 # Every chart drawn (not the hidden plotly output that makes JupyterLab load plotly.js: plotwidget.plotly_loader).
 CHARTS = ".js-plotly-plot:not(.mh-plotly-loader .js-plotly-plot)"
-JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot:not(.mh-plotly-loader .js-plotly-plot)')).map(gd => ({
+JS_FIGURES = """() => Array.from(document.querySelectorAll('""" + CHARTS + """')).map(gd => ({
     title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
     data: (gd.data || []).map(t => ({x: t.x, y: t.y, visible: t.visible === undefined ? true : t.visible,
                                      selectedpoints: t.selectedpoints === undefined ? null : t.selectedpoints}))
@@ -107,7 +118,7 @@ JS_FIGURES = """() => Array.from(document.querySelectorAll('.js-plotly-plot:not(
 
 
 # Every text a plotly figure draws, as (kind, text, box) in page coordinates, and the box of its svg.
-JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('.js-plotly-plot:not(.mh-plotly-loader .js-plotly-plot)')).filter(gd =>
+JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('""" + CHARTS + """')).filter(gd =>
     title === null || (gd.layout && gd.layout.title && gd.layout.title.text === title)).map(gd => {
   const svg = gd.querySelector('.main-svg').getBoundingClientRect();
   const kinds = [['title', '.gtitle'], ['x tick', '.xtick text'], ['y tick', '.ytick text'],

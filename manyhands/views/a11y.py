@@ -13,6 +13,8 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
+from ..plotwidget import FigureView, plotly_loader
+
 _ESM = r"""
 const STYLE_ID = 'mh-a11y-style';
 const CSS_TEXT = `
@@ -94,8 +96,6 @@ class A11y(anywidget.AnyWidget):
 def view(children: list, names: dict[str, str] | None = None, css: str = "") -> w.VBox:
     """A course view: the children in a column, with the accessibility layer and the class ``mh-view``."""
     children = [getattr(child, "widget", child) if not isinstance(child, w.Widget) else child for child in children]
-    from ..plotwidget import FigureView, plotly_loader
-
     if any(isinstance(child, FigureView) for child in children):
         children.append(plotly_loader())
     box = w.VBox([*children, A11y(names)])

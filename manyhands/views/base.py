@@ -112,8 +112,7 @@ class DescribedFigure(LiveFigure):
         display(self._mh_view_box())
 
     def _mh_view_box(self):
-        if self._mh_pending:
-            self.flush()
+        self.flush()
         if self._mh_view is None:
             self._mh_view = _view([self, self.description])
         return self._mh_view
