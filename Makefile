@@ -12,7 +12,7 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup setup-dev system browser lab test binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
+.PHONY: setup setup-dev system browser lab test site binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
@@ -20,6 +20,7 @@ help:
 	@echo "make exercises  regenerate exercises/ from instructor/source/ with nbgrader generate_assignment"
 	@echo "make release|collect|autograde|feedback|return A=ex00 EXCHANGE=dir, make export   the instructor's round trip"
 	@echo "make formgrader EXCHANGE=dir   nbgrader's Formgrader (hand grading) on http://127.0.0.1:$(PORT)/formgrader"
+	@echo "make site       build the course's website offline into _site/ (lessons run, exercises as released, guides)"
 	@echo "make bench      print the benchmark figures"
 	@echo "make binder-link  print the README's Binder badge and launch URL (from repository-code in CITATION.cff)"
 
@@ -54,13 +55,17 @@ lab: setup
 test: setup-dev system
 	$(BIN)/python -m pytest
 
+# The course's website, built offline into _site/ (website/build.py; tests/test_site.py checks it in chromium).
+site: setup
+	$(BIN)/python website/build.py --out _site
+
 exercises: setup
 	$(BIN)/python -m manyhands.instructor exercises $(ASSIGNMENTS)
 
 # The instructor's round trip through nbgrader's exchange: release, collect, autograde, feedback (and return
 # it), export; formgrader opens nbgrader's Formgrader to hand-grade the written answers.
 # EXCHANGE is the shared folder learners fetch from and submit to, the same folder each learner's
-# nbgrader_config.py names as c.Exchange.root (README, "Instructor quick start"). release, collect and return
+# nbgrader_config.py names as c.Exchange.root (guide/instructor.md). release, collect and return
 # need it; it must exist already (writable by every learner). nbgrader's own default,
 # /usr/local/share/nbgrader/exchange, is refused: nbgrader creates it world-writable without a word.
 # COURSE is the nbgrader course root (default instructor/).

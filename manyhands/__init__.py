@@ -9,6 +9,14 @@ Modules:
 - ``records``: the learner's records (positions, grids, ledgers) in one visible file to download and upload.
 - ``stance``: the learner's "where do you stand" record, kept in the records file.
 - ``widgets``: thin ipywidgets + plotly views over the models.
+- ``static``: the views as plain HTML, for the course's website (only when ``MANYHANDS_STATIC`` is set).
 """
 
 __version__ = "0.1.0"
+
+import os as _os
+
+if _os.environ.get("MANYHANDS_STATIC", "") not in ("", "0"):  # the website's build (manyhands.static)
+    from . import static as _static
+
+    _static.install()

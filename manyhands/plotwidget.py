@@ -141,6 +141,7 @@ class LiveFigure(go.Figure):
         self._mh_pending = False
         super().__init__(*args, **kwargs)
         self._mh_widget = FigureView()
+        self._mh_widget._mh_figure = self  # the website's static view (manyhands.static) draws the latest figure
         self._mh_send()
 
     @property

@@ -206,15 +206,15 @@ def grading_gradebook(course):
     return Gradebook(f"sqlite:///{course.root / 'gradebook.db'}")
 
 
-# ---- the README's instructor steps, as written, through the Makefile (class 7 of "Grading that holds")
+# ---- the instructor's guide's steps, as written, through the Makefile (class 7 of "Grading that holds")
 
-README = harness.ROOT / "README.md"
-MAKE_X = "/srv/manyhands-exchange"  # the exchange folder the README's examples name
+GUIDE = harness.ROOT / "guide" / "instructor.md"
+MAKE_X = "/srv/manyhands-exchange"  # the exchange folder the guide's examples name
 
 
 def learner_config_from_readme() -> str:
-    """The learner's nbgrader_config.py exactly as the README writes it out."""
-    text = README.read_text(encoding="utf-8")
+    """The learner's nbgrader_config.py exactly as the instructor's guide writes it out."""
+    text = GUIDE.read_text(encoding="utf-8")
     block = text.split("<!-- learner config -->", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     assert "course_id" in block and "Exchange.root" in block and "student_id" in block
     return block
@@ -237,7 +237,7 @@ def readme_steps(tmp_path_factory):
     refusals = {"none": make("release", "A=ex00", c, check=False),
                 "default": make("release", "A=ex00", c, "EXCHANGE=/usr/local/share/nbgrader/exchange", check=False),
                 "missing": make("release", "A=ex00", c, x, check=False)}
-    exchange.mkdir()  # the README's `sudo mkdir -p ... && sudo chmod ugo+rw ...`
+    exchange.mkdir()  # the guide's `sudo mkdir -p ... && sudo chmod ugo+rw ...`
     exchange.chmod(0o777)
     out = {"release": make("release", "A=ex00", c, x)}
     source = course.source_nb(A, N)
@@ -254,7 +254,7 @@ def readme_steps(tmp_path_factory):
     out["collect"] = make("collect", "A=ex00", c, x)
     out["autograde"] = make("autograde", "A=ex00", c)
     first = {s: sum(course.scores(A, N, s).values()) for s in homes}
-    # ben resubmits, right this time; the README's collect takes the resubmission
+    # ben resubmits, right this time; the guide's collect takes the resubmission
     path = homes["ben"] / A / f"{N}.ipynb"
     nbformat.write(harness.solved(nbformat.read(path, 4), source), path)
     as_learner("ben", homes["ben"], "submit", A)
