@@ -152,3 +152,11 @@ def test_the_soviet_side_of_the_grid_has_rivalry_refusal_and_perpetrators_tried(
     assert "(Hagenloh 2009, publisher's description)" in prose and "describing Shearer 2010" in prose
     history = set(data.load("historiography")["source_id"])
     assert {"hagenloh2009", "shearer2010", "viola2017", "ablazhei_potapova2019"} <= history
+
+
+def test_a_perpetrator_on_trial_answers_the_cog_defence_in_lesson_03():
+    prose = _flat(_prose(LESSON03))
+    assert "'I did not beat', 'I had an instruction', and so on. Everyone obtained confessions in the same way\"" in prose
+    assert "(translated by the course from the Ukrainian; Kovalchuk 2021)" in prose
+    assert "a commission of Yezhov, Beria, Malenkov, Vyshinsky and Rychkov" in prose  # who drafted the stop, not who signed
+    assert data.references()["kovalchuk2021"]["language"] == "uk"
