@@ -105,3 +105,58 @@ def test_the_citations_the_review_corrected():
     assert refs["witte_tyas_hgs"]["page"] == "468-486" and data.year(refs["witte_tyas_hgs"]) == 2001
     assert not refs["historikerstreit1987"].get("author")
     assert json.dumps(refs["gerlach_wannsee_hitler_decision"]).count("Journal of Modern History") >= 1
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_national_operations_are_a_range_from_the_specialists_read():
+    prose = _flat(_prose(LESSON03))
+    # low: Ablazhei and Potapova's 347,000 convicted; high: Kotkin's 'approximately 350,000 victims'; one count of the shot
+    assert "count 347,000 people convicted (Ablazhei and Potapova 2019, abstract)" in prose
+    assert "approximately 350,000 victims, 247,157 of whom would be shot" in prose
+    assert "from about 347,000 to about 350,000 convicted, of whom about 247,000 were shot" in prose
+    assert "claimed about 350,000 victims" not in prose  # no longer one figure from one book
+    assert "It has not read the specialists' own tables, Okhotin and Roginsky's" in prose  # what is not read is said
+    history = data.load("historiography").set_index("source_id")
+    assert "347,000 convicted" in history.loc["ablazhei_potapova2019", "summary"]
+    assert data.references()["ablazhei_potapova2019"]["source-kind"] == "scholarly work (abstract read)"
+
+
+def test_the_regions_numbers_and_the_ones_who_held_back_are_in_lesson_03():
+    prose = _flat(_prose(LESSON03))
+    assert '"41,305 kulak and criminal elements' in prose and "add up to 39,305, not 41,305" in prose
+    assert "were generally based on these estimates" in prose
+    assert "must present to me [...] petitions justifying the request" in prose
+    assert "he tried to have them returned to the originally agreed levels" in prose
+    below = " ".join(_grid("below", "USSR")["evidence"])
+    assert "41,305" in below and "without informing the central NKVD administration" in below
+
+
+def test_the_soviet_side_of_the_grid_has_rivalry_refusal_and_perpetrators_tried():
+    refusal = _grid("refusal", "USSR")
+    cited = " ".join(refusal["source_id"])
+    assert "viola2017" in cited and "kotkin2017" in cited
+    evidence = " ".join(refusal["evidence"])
+    assert "almost one thousand NKVD officers were prosecuted by Soviet military courts" in evidence
+    assert "returned to the originally agreed levels" in evidence
+    rivals = _grid("rivals", "USSR")
+    assert (rivals["source_id"] == "kotkin2017").sum() == 1 and "gaining credit" in " ".join(rivals["evidence"])
+    # read in the publisher's words and reviews, and said so
+    refs = data.references()
+    assert "publisher's description" in refs["viola2017"]["source-kind"]
+    assert "publisher's description" in refs["hagenloh2009"]["source-kind"]
+    prose = _flat(_prose(LESSON03))
+    assert "(Viola 2017, publisher's description)" in prose and "(Foreign Affairs, 16 April 2018)" in prose
+    assert "(Hagenloh 2009, publisher's description)" in prose and "describing Shearer 2010" in prose
+    history = set(data.load("historiography")["source_id"])
+    assert {"hagenloh2009", "shearer2010", "viola2017", "ablazhei_potapova2019"} <= history
+
+
+def test_a_perpetrator_on_trial_answers_the_cog_defence_in_lesson_03():
+    prose = _flat(_prose(LESSON03))
+    assert "'I did not beat', 'I had an instruction', and so on. Everyone obtained confessions in the same way\"" in prose
+    assert "(translated by the course from the Ukrainian; Kovalchuk 2021)" in prose
+    assert "a commission of Yezhov, Beria, Malenkov, Vyshinsky and Rychkov" in prose  # who drafted the stop, not who signed
+    assert data.references()["kovalchuk2021"]["language"] == "uk"
