@@ -145,7 +145,7 @@ formgrader: setup
 	  "$(if $(EXCHANGE),c.Exchange.root = '$(XDIR)')" > $(VENV)/formgrader-config/nbgrader_config.py
 	cd $(COURSE) && JUPYTER_CONFIG_PATH=$(abspath $(VENV))/formgrader-config $(BIN)/jupyter lab --ip=127.0.0.1 \
 	  --port=$(PORT) --no-browser --ServerApp.root_dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
-	  --LabApp.default_url=/formgrader
+	  --ServerApp.base_url=/ --LabApp.default_url=/formgrader
 
 # Binder: the repository's address is written once, as repository-code in CITATION.cff; this prints the README's
 # badge and launch URL made from it (tests/test_binder.py checks that the README shows exactly these).

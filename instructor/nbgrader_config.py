@@ -6,6 +6,12 @@ c.CourseDirectory.root = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
 c.CourseDirectory.course_id = "manyhands"
 c.CourseDirectory.db_url = "sqlite:///" + c.CourseDirectory.root + "/gradebook.db"
 
+# Who may fetch and submit is decided by the exchange folder's Unix permissions, not by JupyterHub's groups: a
+# machine whose /etc/jupyter names nbgrader's JupyterHubAuthPlugin (a hub's usual setting) would otherwise break
+# `nbgrader db student add` and every exchange step run outside a hub ("JUPYTERHUB_USER env is required").
+# The trade-off is in guide/hub.md.
+c.Authenticator.plugin_class = "nbgrader.auth.NoAuthPlugin"
+
 # Released code cells start with this stub; learners replace it.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

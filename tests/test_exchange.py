@@ -35,6 +35,13 @@ def as_learner(name: str, home: Path, *args: str) -> subprocess.CompletedProcess
     return proc
 
 
+def learner_config(exchange: Path, name: str) -> str:
+    """A learner's nbgrader_config.py naming the course, the exchange and (all learners here share one Unix account)
+    the learner; the exchange's permissions decide, whatever authenticator the machine's /etc/jupyter names."""
+    return (f"c = get_config()\nc.CourseDirectory.course_id = 'manyhands'\nc.Exchange.root = {str(exchange)!r}\n"
+            f"c.CourseDirectory.student_id = {name!r}\nc.Authenticator.plugin_class = 'nbgrader.auth.NoAuthPlugin'\n")
+
+
 def _released_through_an_exchange(base):
     """A scratch course whose instructor has released the assignment to a fresh exchange folder everyone can write."""
     exchange = base / "exchange"
@@ -59,9 +66,7 @@ def round_trip(tmp_path_factory):
         # each learner has their own nbgrader config naming the course and the exchange; on a hub the
         # learner is a separate system user, here all run as one, so the config names the learner
         (home / ".jupyter").mkdir()
-        (home / ".jupyter" / "nbgrader_config.py").write_text(
-            f"c = get_config()\nc.CourseDirectory.course_id = 'manyhands'\nc.Exchange.root = {str(exchange)!r}\n"
-            f"c.CourseDirectory.student_id = {name!r}\n")
+        (home / ".jupyter" / "nbgrader_config.py").write_text(learner_config(exchange, name))
         as_learner(name, home, "fetch_assignment", A)
         path = home / A / f"{N}.ipynb"
         fetched = nbformat.read(path, as_version=4)
@@ -150,9 +155,7 @@ def hostile_ids(tmp_path_factory):
     for i, (name, (kind, _)) in enumerate(HOSTILE.items()):
         home = homes[name] = base / "home" / f"learner{i}"
         (home / ".jupyter").mkdir(parents=True)
-        (home / ".jupyter" / "nbgrader_config.py").write_text(
-            f"c = get_config()\nc.CourseDirectory.course_id = 'manyhands'\nc.Exchange.root = {str(exchange)!r}\n"
-            f"c.CourseDirectory.student_id = {name!r}\n", encoding="utf-8")
+        (home / ".jupyter" / "nbgrader_config.py").write_text(learner_config(exchange, name), encoding="utf-8")
         as_learner(name, home, "fetch_assignment", A)
         path = home / A / f"{N}.ipynb"
         nbformat.write(_answer(kind if kind != "blank, then correct" else "blank", nbformat.read(path, 4), source), path)
