@@ -105,3 +105,32 @@ def test_the_citations_the_review_corrected():
     assert refs["witte_tyas_hgs"]["page"] == "468-486" and data.year(refs["witte_tyas_hgs"]) == 2001
     assert not refs["historikerstreit1987"].get("author")
     assert json.dumps(refs["gerlach_wannsee_hitler_decision"]).count("Journal of Modern History") >= 1
+
+
+def test_soviet_prisoners_of_war_are_a_range_of_later_estimates():
+    """Item 7 of the review: the mass death of Soviet prisoners in German hands, as the ranges read (2.8 to 3.5 million)."""
+    pows = data.load("killing_figures").set_index("figure_id").loc["soviet_pows"]
+    assert (pows["persons_low"], pows["persons_high"]) == (2_800_000, 3_500_000)
+    assert pows["counted_by"] == "later accounts" and "ushmm_soviet_pows" in pows["source_id"]
+    assert "not read the scholarly counts" in pows["note"]
+
+
+def test_the_commissar_order_keeps_its_signature_and_names_its_drafters_as_read():
+    """Item 8: the drafting history is told from what the course read, and the roles that exercises count are unchanged."""
+    n04 = data.load("nazi_documents").set_index("decision_id").loc["n04"]
+    assert n04["signed_by"] == "Warlimont" and n04["initiated_by"].startswith("Hitler")
+    for words in ("6 May 1941 by General Eugen Müller", "Halder", "12 May 1941", "not checked in the documents"):
+        assert words in n04["summary"], words
+    assert "dewiki_kommissarbefehl" in n04["source_id"]
+
+
+def test_the_decision_debate_goes_on_after_1985():
+    """Item 21: Hilberg, Browning, Longerich, Friedländer, Herbert and Wildt stand in the debates of lesson 04."""
+    works = data.load("historiography").set_index("source_id")
+    for ref_id in ("hilberg1961", "browning2004", "longerich2010_holocaust", "friedlaender2007", "herbert1996", "wildt2002",
+                   "snyder2010", "evans2010_lrb"):
+        assert works.loc[ref_id, "lesson"] == "04", ref_id
+    assert works.loc["wildt2002", "emphasis"] == works.loc["herbert1996", "emphasis"] == "the ideology"
+    refs = data.references()
+    for ref_id in ("browning2004", "friedlaender2007", "herbert1996", "wildt2002", "hilberg1961"):
+        assert "read in" in refs[ref_id]["source-kind"], ref_id  # what was read only at second hand says so
