@@ -134,3 +134,14 @@ def test_the_decision_debate_goes_on_after_1985():
     refs = data.references()
     for ref_id in ("browning2004", "friedlaender2007", "herbert1996", "wildt2002", "hilberg1961"):
         assert "read in" in refs[ref_id]["source-kind"], ref_id  # what was read only at second hand says so
+
+
+def test_the_hunger_plan_row_names_backe_and_both_sides_of_the_debate():
+    """Item 7: the grid no longer says the course has not read the Kay / Arnold-Lübbers debate; it gives both sides."""
+    row = _grid("numbers", "Nazi Germany")
+    row = row[row["source_id"].str.contains("1000dok_hunger_2may1941")]
+    assert len(row) == 1
+    evidence = row["evidence"].iloc[0]
+    assert "Backe" in evidence and "Kay" in evidence and "Arnold and Lübbers" in evidence
+    assert "only the opening of each side" in evidence and "has not read that debate" not in evidence
+    assert {"kay_response_arnold_luebbers", "arnold_luebbers2007"} <= set(data.source_ids(row["source_id"].iloc[0]))
