@@ -145,3 +145,17 @@ def test_the_hunger_plan_row_names_backe_and_both_sides_of_the_debate():
     assert "Backe" in evidence and "Kay" in evidence and "Arnold and Lübbers" in evidence
     assert "only the opening of each side" in evidence and "has not read that debate" not in evidence
     assert {"kay_response_arnold_luebbers", "arnold_luebbers2007"} <= set(data.source_ids(row["source_id"].iloc[0]))
+
+
+LESSON04 = ROOT / "lessons" / "04_working_towards_the_fuehrer.ipynb"
+
+
+def test_lesson04_says_which_parts_of_the_debate_it_read_only_at_second_hand():
+    """Items 20, 22, 23: what the course could not read is said where it is used, not printed as read."""
+    prose = " ".join(_prose(LESSON04).split())
+    assert "(Hildebrand 1983; the course has read its title and place of publication, not its argument)" in prose
+    assert "The course has not read the essay's passages on Stalin" in prose  # Kershaw 1993 via an encyclopaedia
+    assert '(Wikipedia contributors n.d., "Ian Kershaw")' in prose
+    for name in ("Evans 2010", "Davies 2010", "Robinson 2010", "Browning 2004", "Longerich 2010", "Friedländer 2007",
+                 "Herbert 1996", "Wildt 2002", "Hilberg 1989", "Mason 1981", "Arnold and Lübbers 2007", "Kay n.d."):
+        assert name in prose, name
