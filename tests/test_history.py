@@ -160,3 +160,55 @@ def test_a_perpetrator_on_trial_answers_the_cog_defence_in_lesson_03():
     assert "(translated by the course from the Ukrainian; Kovalchuk 2021)" in prose
     assert "a commission of Yezhov, Beria, Malenkov, Vyshinsky and Rychkov" in prose  # who drafted the stop, not who signed
     assert data.references()["kovalchuk2021"]["language"] == "uk"
+def test_soviet_prisoners_of_war_are_a_range_of_later_estimates():
+    """Item 7 of the review: the mass death of Soviet prisoners in German hands, as the ranges read (2.8 to 3.5 million)."""
+    pows = data.load("killing_figures").set_index("figure_id").loc["soviet_pows"]
+    assert (pows["persons_low"], pows["persons_high"]) == (2_800_000, 3_500_000)
+    assert pows["counted_by"] == "later accounts" and "ushmm_soviet_pows" in pows["source_id"]
+    assert "not read the scholarly counts" in pows["note"]
+
+
+def test_the_commissar_order_keeps_its_signature_and_names_its_drafters_as_read():
+    """Item 8: the drafting history is told from what the course read, and the roles that exercises count are unchanged."""
+    n04 = data.load("nazi_documents").set_index("decision_id").loc["n04"]
+    assert n04["signed_by"] == "Warlimont" and n04["initiated_by"].startswith("Hitler")
+    for words in ("6 May 1941 by General Eugen Müller", "Halder", "12 May 1941", "not checked in the documents"):
+        assert words in n04["summary"], words
+    assert "dewiki_kommissarbefehl" in n04["source_id"]
+
+
+def test_the_decision_debate_goes_on_after_1985():
+    """Item 21: Hilberg, Browning, Longerich, Friedländer, Herbert and Wildt stand in the debates of lesson 04."""
+    works = data.load("historiography").set_index("source_id")
+    for ref_id in ("hilberg1961", "browning2004", "longerich2010_holocaust", "friedlaender2007", "herbert1996", "wildt2002",
+                   "snyder2010", "evans2010_lrb"):
+        assert works.loc[ref_id, "lesson"] == "04", ref_id
+    assert works.loc["wildt2002", "emphasis"] == works.loc["herbert1996", "emphasis"] == "the ideology"
+    refs = data.references()
+    for ref_id in ("browning2004", "friedlaender2007", "herbert1996", "wildt2002", "hilberg1961"):
+        assert "read in" in refs[ref_id]["source-kind"], ref_id  # what was read only at second hand says so
+
+
+def test_the_hunger_plan_row_names_backe_and_both_sides_of_the_debate():
+    """Item 7: the grid no longer says the course has not read the Kay / Arnold-Lübbers debate; it gives both sides."""
+    row = _grid("numbers", "Nazi Germany")
+    row = row[row["source_id"].str.contains("1000dok_hunger_2may1941")]
+    assert len(row) == 1
+    evidence = row["evidence"].iloc[0]
+    assert "Backe" in evidence and "Kay" in evidence and "Arnold and Lübbers" in evidence
+    assert "only the opening of each side" in evidence and "has not read that debate" not in evidence
+    assert {"kay_response_arnold_luebbers", "arnold_luebbers2007"} <= set(data.source_ids(row["source_id"].iloc[0]))
+
+
+LESSON04 = ROOT / "lessons" / "04_working_towards_the_fuehrer.ipynb"
+
+
+def test_lesson04_says_which_parts_of_the_debate_it_read_only_at_second_hand():
+    """Items 20, 22, 23: what the course could not read is said where it is used, not printed as read."""
+    prose = " ".join(_prose(LESSON04).split())
+    assert "(Hildebrand 1983; the course has read its title and place of publication, not its argument)" in prose
+    assert "The course has not read the essay's passages on Stalin" in prose  # Kershaw 1993 via an encyclopaedia
+    assert '(Wikipedia contributors n.d., "Ian Kershaw")' in prose
+    for name in ("Evans 2010", "Davies 2010", "Robinson 2010", "Browning 2004", "Longerich 2010", "Friedländer 2007",
+                 "Herbert 1996", "Wildt 2002", "Hilberg 1989", "Mason 1981", "Arnold and Lübbers 2007", "Kay n.d."):
+        assert name in prose, name
