@@ -12,7 +12,7 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup setup-dev system browser lab test site binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
+.PHONY: setup setup-dev system browser lab test site hub binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
@@ -20,6 +20,7 @@ help:
 	@echo "make exercises  regenerate exercises/ from instructor/source/ with nbgrader generate_assignment"
 	@echo "make release|collect|autograde|feedback|return A=ex00 EXCHANGE=dir, make export   the instructor's round trip"
 	@echo "make formgrader EXCHANGE=dir   nbgrader's Formgrader (hand grading) on http://127.0.0.1:$(PORT)/formgrader"
+	@echo "make hub        (root) a trial class on JupyterHub on this machine: users, runtime, course root, exchange (guide/hub.md)"
 	@echo "make site       build the course's website offline into _site/ (lessons run, exercises as released, guides)"
 	@echo "make bench      print the benchmark figures"
 	@echo "make binder-link  print the README's Binder badge and launch URL (from repository-code in CITATION.cff)"
@@ -58,6 +59,14 @@ test: setup-dev system
 # The course's website, built offline into _site/ (website/build.py; tests/test_site.py checks it in chromium).
 site: setup
 	$(BIN)/python website/build.py --out _site
+
+# A trial class on JupyterHub on this machine (hub/setup.py, hub/jupyterhub_config.py, guide/hub.md; root only).
+HUB_ROOT ?= /srv/manyhands
+INSTRUCTOR ?= mh-instructor
+LEARNERS ?= mh-ada mh-ben mh-cleo
+hub: setup system
+	$(BIN)/python hub/setup.py --root $(HUB_ROOT) --instructor $(INSTRUCTOR) --learners $(LEARNERS)
+	cd $(HUB_ROOT)/state && MANYHANDS_HUB_ROOT=$(HUB_ROOT) exec $(HUB_ROOT)/env/bin/jupyterhub -f $(CURDIR)/hub/jupyterhub_config.py
 
 exercises: setup
 	$(BIN)/python -m manyhands.instructor exercises $(ASSIGNMENTS)

@@ -6,7 +6,8 @@
 * ``sandbox``: the bubblewrap sandbox that the learner's kernel and the checker run in;
 * ``audit``: reasons an answer deserves a human look;
 * ``classroom``: who submitted, safe learner ids, each worker's share and its staging folder;
-* ``reporting``: each learner's score and notes; ``command``: ``python -m manyhands.grading``.
+* ``reporting``: each learner's score and notes; ``command``: ``python -m manyhands.grading``;
+* ``inbound``: on a hub, a submission made under another learner's name is set aside before collect.
 
 The names below are loaded on first use, so that the sandbox's launcher (``python -m manyhands.grading.sandbox``)
 and the learner kernel's ``wire`` import nothing of nbgrader.

@@ -40,7 +40,7 @@ from traitlets import Integer, default
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the manyhands package (this file is in manyhands/grading/)
 ROOT = PACKAGE.parent
-DATASETS = ROOT / "datasets"
+DATASETS = Path(os.environ.get("MANYHANDS_DATA", ROOT / "datasets"))  # as manyhands.data finds it (a hub sets it)
 
 # Files in /etc that Python, numpy and pandas read; the rest of /etc (shadow, ssh keys, ...) stays out.
 ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "passwd", "group",
@@ -158,7 +158,8 @@ def bwrap_argv(kernel_argv: list[str], *, workdir: str, private_dir: str | None 
     argv += ["--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
     env = {"PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": SCRATCH, "TMPDIR": SCRATCH, "LANG": "C.UTF-8",
            "MANYHANDS_HOME": f"{SCRATCH}/manyhands", "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": SCRATCH,
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JUPYTER_PLATFORM_DIRS": "1",
+           "MANYHANDS_DATA": str(DATASETS)}
     for key, value in env.items():
         argv += ["--setenv", key, value]
     limits = [f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}", f"--nproc={nproc}"]
