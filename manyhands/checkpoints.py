@@ -286,14 +286,15 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         kinds=(numbers.Integral,),
     ),
     "02.4": Checkpoint(
-        blanks=("export_pct_1931",),
-        key=_export_share_1931,
-        turn="replace None with a percentage: the reported grain exports of 1931 as a share of the revised "
-             "harvest of 1931, times 100.",
-        hint="take the 1931 row of `exports` whose kind is 'reported', divide its exports_mt by the revised harvest "
-             "of 1931, and multiply by 100.",
-        praise=lambda k: f"about {k[0]:.1f} % of the revised harvest of 1931 went abroad.",
-        tolerance=0.05,
+        blanks=("stalin_reply",),
+        key=lambda: ({"a", "b"},),
+        turn="replace None with the set of letters of the statements that Stalin's letter of 6 May 1933, as "
+             "quoted above, makes, e.g. {\"a\", \"c\"}.",
+        hint="read the quotation again, sentence by sentence: which statements are in Stalin's own words, and "
+             "which would you have to add yourself?",
+        praise=lambda k: "Stalin concedes that officials 'sink to sadism' and in the same letter blames the "
+                         "grain-growers' 'Italian strike'. Ask whom each half of the letter makes responsible.",
+        kinds=((set, list, tuple),),
     ),
     "02.5": Checkpoint(
         blanks=("ukraine_width_m",),
@@ -307,15 +308,14 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         tolerance=0.005,
     ),
     "02.6": Checkpoint(
-        blanks=("stalin_reply",),
-        key=lambda: ({"a", "b"},),
-        turn="replace None with the set of letters of the statements that Stalin's letter of 6 May 1933, as "
-             "quoted above, makes, e.g. {\"a\", \"c\"}.",
-        hint="read the quotation again, sentence by sentence: which statements are in Stalin's own words, and "
-             "which would you have to add yourself?",
-        praise=lambda k: "Stalin concedes that officials 'sink to sadism' and in the same letter blames the "
-                         "grain-growers' 'Italian strike'. Ask whom each half of the letter makes responsible.",
-        kinds=((set, list, tuple),),
+        blanks=("export_pct_1931",),
+        key=_export_share_1931,
+        turn="replace None with a percentage: the reported grain exports of 1931 as a share of the revised "
+             "harvest of 1931, times 100.",
+        hint="take the 1931 row of `exports` whose kind is 'reported', divide its exports_mt by the revised harvest "
+             "of 1931, and multiply by 100.",
+        praise=lambda k: f"about {k[0]:.1f} % of the revised harvest of 1931 went abroad.",
+        tolerance=0.05,
     ),
     "02.7": Checkpoint(
         blanks=("who_wrote",),
@@ -439,7 +439,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "Nazi ones. A selection, not a sample: what kind of paper did each leader leave?",
         tolerance=0.005,
     ),
-    "05.2": Checkpoint(
+    "05.1": Checkpoint(
         blanks=("guilt_kinds",),
         key=lambda: ({"a": "criminal", "b": "political", "c": "moral", "d": "metaphysical"},),
         turn="replace None with a dict that gives, for each statement a to d, one of \"criminal\", \"political\", "
@@ -449,7 +449,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "Which of them can evidence settle?",
         kinds=(dict,),
     ),
-    "05.3": Checkpoint(
+    "05.2": Checkpoint(
         blanks=("stalin_initiated", "hitler_initiated"),
         key=lambda: (_role_count("Stalin", "initiated"), _role_count("Hitler", "initiated")),
         turn="replace each None with a whole number: the rows of `roles` in which Stalin, and then Hitler, initiated "
@@ -460,7 +460,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "the course chose. Initiating is a different hand from signing.",
         kinds=(numbers.Integral,),
     ),
-    "05.4": Checkpoint(
+    "05.3": Checkpoint(
         blanks=("stalin_documents", "hitler_documents"),
         key=lambda: _documents_of("Stalin", "Hitler"),
         turn="replace each None with a whole number from the column `documents` of the table `summary`.",
@@ -470,7 +470,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "the network, and in which roles?",
         kinds=(numbers.Integral,),
     ),
-    "05.5": Checkpoint(
+    "05.4": Checkpoint(
         blanks=("normative_a", "interpretive_a"),
         key=_claim_types_of_a,
         turn="replace each None with a whole number: comment A's sentences that lesson 00's key calls normative, and "
