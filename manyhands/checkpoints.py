@@ -692,15 +692,29 @@ def check(checkpoint: str, *values) -> None:
 
 # ---- the errors a beginner meets first, in one plain box -------------------------------------------------------
 
-def explain_error(etype, evalue) -> str | None:
-    """A plain explanation of a common beginner's error in a lesson cell, or None for any other error."""
+def explain_error(etype, evalue, names: dict | None = None) -> str | None:
+    """A plain explanation of a common beginner's error in a lesson cell, or None for any other error.
+
+    ``names``: the learner's names used on the line that failed (name: value), so that a method given without its
+    brackets is named."""
     text = str(evalue)
     if etype is ValueError and "truth value of a Series is ambiguous" in text:
         return ("to join two conditions on a table, use & (not `and`) and put each condition in brackets, such as "
                 "(roles[\"actor\"] == \"Stalin\") & (roles[\"role\"] == \"initiated\").")
-    if etype is TypeError and "unsupported operand type(s) for &" in text:
-        return ("put each condition in brackets before joining them with &: (table[\"a\"] == x) & (table[\"b\"] == y). "
-                "Without brackets Python joins the wrong pieces first.")
+    # conditions joined without their brackets: Python's own words, or pandas' ("operation 'rand_' not supported",
+    # "Cannot perform 'rand_'") from five frames deep inside pandas
+    joined = re.search(r"unsupported operand type\(s\) for ([&|])|'(rand_|ror_)'", text)
+    if etype is TypeError and joined:
+        op = "|" if joined.group(1) == "|" or joined.group(2) == "ror_" else "&"
+        return (f"put each condition in brackets before joining them with {op}: (table[\"a\"] == x) {op} "
+                "(table[\"b\"] == y). Without brackets Python joins the wrong pieces first.")
+    if etype is TypeError and re.search(r"'(method|builtin_function_or_method)'", text):
+        named = [feedback.uncalled_method(n, v) for n, v in (names or {}).items()]
+        named = [m for m in named if m]
+        if len(named) == 1:
+            return named[0]
+        return ("a method was used without its brackets, such as .tolist instead of .tolist(): a method runs only "
+                "with brackets. Add () after the method's name.")
     if etype is KeyError and evalue.args and isinstance(evalue.args[0], int) and 1000 <= evalue.args[0] <= 2100:
         return (f"there is no row labelled {text}: the table's rows are numbered 0, 1, 2 ..., and the year is a "
                 "column, not the rows' label. Make the year the label first, table.set_index(\"year\").loc[" + text
@@ -715,9 +729,24 @@ def explain_error(etype, evalue) -> str | None:
     return None
 
 
+def _names_on_failing_line(shell, tb) -> dict:
+    """The learner's names (and their values) that stand on the line of the cell where the error arose."""
+    import linecache
+
+    line = ""
+    while tb is not None:  # the cell's own frame is the last one whose code is not in a file on disk
+        filename = tb.tb_frame.f_code.co_filename
+        if "site-packages" not in filename and (filename.startswith("<") or "ipykernel_" in filename):
+            line = linecache.getline(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    words = set(re.findall(r"[A-Za-z_]\w*", line))
+    namespace = getattr(shell, "user_ns", {}) or {}
+    return {w: namespace[w] for w in words if w in namespace and not w.startswith("_")}
+
+
 def _friendly_errors(shell, etype, evalue, tb, tb_offset=None):
     """IPython's handler for the errors above: one "Not yet" box, with Python's own last line under it."""
-    words = explain_error(etype, evalue)
+    words = explain_error(etype, evalue, _names_on_failing_line(shell, tb))
     if words is None:
         return shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
     from IPython.display import display

@@ -201,3 +201,38 @@ def test_lesson_03_checkpoint_1_says_who_sent_what_to_whom():
                   "members of the Politburo for a vote"):
         assert words in b, (words, b)
     assert checkpoints.CHECKPOINTS["03.1"].key() == ({"a", "b", "d"},)
+
+
+_PRIMER_TASK_5_WRONG = {
+    # conditions without their brackets: pandas' rand_ error from deep inside pandas (five frames of its own)
+    'letters_1933 = decisions[decisions["kind"] == "letter" & decisions["date"] >= "1933-01-01"]["decision_id"].tolist()':
+        "put each condition in brackets before joining them with &",
+    'letters_1933 = decisions[decisions["kind"] == "letter" | decisions["date"] >= "1933-01-01"]["decision_id"].tolist()':
+        "put each condition in brackets before joining them with |",
+    # a method written without its brackets, then used
+    'letters_1933 = decisions[(decisions["kind"] == "letter") & (decisions["date"] >= "1933-01-01")]["decision_id"].tolist\n'
+    'letters_1933 = sorted(letters_1933)':
+        "`letters_1933` is the method .tolist itself, not its result: a method runs only with brackets. Add () at the "
+        "end: .tolist().",
+    'letters_1933 = decisions[(decisions["kind"] == "letter") & (decisions["date"] >= "1933-01-01")]["decision_id"]'
+    '.tolist[0]':
+        "a method runs only with brackets",
+}
+
+
+@pytest.mark.parametrize("code", list(_PRIMER_TASK_5_WRONG), ids=["and", "or", "method-named", "method-subscript"])
+def test_primer_task_5_without_brackets_gets_one_line_not_a_traceback(code, capsys):
+    """Issue 24, item 20: in a real IPython shell with the lessons' handler, the primer's task 5 written without
+    brackets shows the course's one-line "Not yet" box (with Python's last line), not pandas' six-frame traceback."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    checkpoints._install_friendly_errors()
+    shell.run_cell('from manyhands import data\ndecisions = data.load("famine_decisions")', store_history=False)
+    capsys.readouterr()
+    result = shell.run_cell(code, store_history=False)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert not result.success                      # the cell still counts as an error
+    assert "Not yet" in text and _PRIMER_TASK_5_WRONG[code] in text, text
+    assert "Traceback" not in text and "site-packages" not in text and "pandas/core" not in text, text
