@@ -321,7 +321,8 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         blanks=("who_wrote",),
         key=lambda: ({"q1": "Serbyn", "q2": "Tauger", "q3": "Davies and Wheatcroft"},),
         turn="replace None with a dictionary that gives, for each quotation q1, q2 and q3, the historian who "
-             "wrote it, spelt as in the list above: \"Serbyn\", \"Tauger\" or \"Davies and Wheatcroft\".",
+             "wrote it, spelt as in the list above: \"Davies and Wheatcroft\", \"Serbyn\" or \"Tauger\" (in the "
+             "order of the alphabet, not of the quotations).",
         hint="find each quotation in the list of positions above and copy the name that goes with it.",
         praise=lambda k: "Serbyn finds the famine intended; Davies and Wheatcroft find policy to blame but no plan "
                          "to starve; Tauger, a minority view, finds it not fundamentally man-made. Which evidence "
@@ -553,6 +554,9 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
         collection = isinstance(kind, tuple) and list in kind
         if collection and type(value).__name__ == "Series":
             return (f"`{name}` is a pandas Series (a column). Turn it into a list with .tolist() at the end.")
+        if collection and type(value).__name__ == "DataFrame":
+            return (f"`{name}` is a pandas DataFrame (a whole table), not a list. Pick the one column you need with "
+                    "table[\"column\"] and turn it into a list with .tolist() at the end.")
         if collection and isinstance(value, dict) and not value:
             return (f"`{name}`: {{}} makes an empty dictionary, not a set. Write the letters inside the braces, each in "
                     "quotes, such as {\"x\", \"y\"}.")
@@ -720,8 +724,9 @@ def explain_error(etype, evalue, names: dict | None = None) -> str | None:
                 "column, not the rows' label. Make the year the label first, table.set_index(\"year\").loc[" + text
                 + ", ...], or keep the row whose year it is, table[table[\"year\"] == " + text + "].")
     if etype is KeyError:
+        close = feedback.column_suggestion(evalue.args[0] if evalue.args else None, (names or {}).values())
         return (f"there is no row or column named {text}. A name must match the table exactly, capitals and spaces "
-                "included: look at the table and copy the name.")
+                "included: look at the table and copy the name." + close)
     if etype is NameError and "is not defined" in text:
         word = text.split("'")[1] if text.count("'") >= 2 else ""
         return (f"Python does not know the name {word!r}. If you meant a piece of text or a letter, put it in quotes, "

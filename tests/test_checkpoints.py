@@ -236,3 +236,12 @@ def test_primer_task_5_without_brackets_gets_one_line_not_a_traceback(code, caps
     assert not result.success                      # the cell still counts as an error
     assert "Not yet" in text and _PRIMER_TASK_5_WRONG[code] in text, text
     assert "Traceback" not in text and "site-packages" not in text and "pandas/core" not in text, text
+
+
+def test_lesson_02_checkpoint_7_does_not_list_the_authors_in_the_quotations_order():
+    """Issue 24, item 11c: the message listed the three historians one per quotation, q1 to q3: the answer."""
+    cp = checkpoints.CHECKPOINTS["02.7"]
+    key = cp.key()[0]
+    for text in (cp.turn, cp.hint, checkpoints.evaluate("02.7", {"q1": "Tauger", "q2": "x", "q3": "y"}).text):
+        places = [text.find(f'"{key[q]}"') for q in ("q1", "q2", "q3")]
+        assert not (all(p >= 0 for p in places) and places == sorted(places)), text
