@@ -12,7 +12,7 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup setup-dev system browser lab test site hub binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
+.PHONY: setup setup-dev system browser lab lab-config test site hub binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
@@ -49,9 +49,22 @@ system:
 
 browser: system
 
-lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser --ServerApp.root_dir=$(CURDIR) \
-	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) lessons/00_two_comments.ipynb
+# The learner's JupyterLab hides nbgrader's instructor tools and the Jupyter news toast, as Binder does: postBuild's
+# configuration step writes a Jupyter configuration of the course's own (LAB_CONFIG, used as JUPYTER_CONFIG_DIR), so
+# nothing is written into ~/.jupyter and nothing is asked of /etc/jupyter. JupyterLab keeps the learner's settings
+# there too. The instructor's tools are in `make formgrader`.
+LAB_CONFIG := $(abspath $(VENV))/lab-config
+
+$(VENV)/lab-config/.written: postBuild $(VENV)/.installed
+	@mkdir -p $(LAB_CONFIG) && rm -f $(LAB_CONFIG)/labconfig/page_config.json $(LAB_CONFIG)/jupyter_server_config.json
+	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) ./postBuild --config-only
+	@touch $@
+
+lab-config: $(VENV)/lab-config/.written
+
+lab: setup lab-config
+	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
+	  --ServerApp.root_dir=$(CURDIR) $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) lessons/00_two_comments.ipynb
 
 test: setup-dev system
 	$(BIN)/python -m pytest

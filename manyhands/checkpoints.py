@@ -286,14 +286,15 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         kinds=(numbers.Integral,),
     ),
     "02.4": Checkpoint(
-        blanks=("export_pct_1931",),
-        key=_export_share_1931,
-        turn="replace None with a percentage: the reported grain exports of 1931 as a share of the revised "
-             "harvest of 1931, times 100.",
-        hint="take the 1931 row of `exports` whose kind is 'reported', divide its exports_mt by the revised harvest "
-             "of 1931, and multiply by 100.",
-        praise=lambda k: f"about {k[0]:.1f} % of the revised harvest of 1931 went abroad.",
-        tolerance=0.05,
+        blanks=("stalin_reply",),
+        key=lambda: ({"a", "b"},),
+        turn="replace None with the set of letters of the statements that Stalin's letter of 6 May 1933, as "
+             "quoted above, makes, e.g. {\"a\", \"c\"}.",
+        hint="read the quotation again, sentence by sentence: which statements are in Stalin's own words, and "
+             "which would you have to add yourself?",
+        praise=lambda k: "Stalin concedes that officials 'sink to sadism' and in the same letter blames the "
+                         "grain-growers' 'Italian strike'. Ask whom each half of the letter makes responsible.",
+        kinds=((set, list, tuple),),
     ),
     "02.5": Checkpoint(
         blanks=("ukraine_width_m",),
@@ -307,21 +308,21 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         tolerance=0.005,
     ),
     "02.6": Checkpoint(
-        blanks=("stalin_reply",),
-        key=lambda: ({"a", "b"},),
-        turn="replace None with the set of letters of the statements that Stalin's letter of 6 May 1933, as "
-             "quoted above, makes, e.g. {\"a\", \"c\"}.",
-        hint="read the quotation again, sentence by sentence: which statements are in Stalin's own words, and "
-             "which would you have to add yourself?",
-        praise=lambda k: "Stalin concedes that officials 'sink to sadism' and in the same letter blames the "
-                         "grain-growers' 'Italian strike'. Ask whom each half of the letter makes responsible.",
-        kinds=((set, list, tuple),),
+        blanks=("export_pct_1931",),
+        key=_export_share_1931,
+        turn="replace None with a percentage: the reported grain exports of 1931 as a share of the revised "
+             "harvest of 1931, times 100.",
+        hint="take the 1931 row of `exports` whose kind is 'reported', divide its exports_mt by the revised harvest "
+             "of 1931, and multiply by 100.",
+        praise=lambda k: f"about {k[0]:.1f} % of the revised harvest of 1931 went abroad.",
+        tolerance=0.05,
     ),
     "02.7": Checkpoint(
         blanks=("who_wrote",),
         key=lambda: ({"q1": "Serbyn", "q2": "Tauger", "q3": "Davies and Wheatcroft"},),
         turn="replace None with a dictionary that gives, for each quotation q1, q2 and q3, the historian who "
-             "wrote it, spelt as in the list above: \"Serbyn\", \"Tauger\" or \"Davies and Wheatcroft\".",
+             "wrote it, spelt as in the list above: \"Davies and Wheatcroft\", \"Serbyn\" or \"Tauger\" (in the "
+             "order of the alphabet, not of the quotations).",
         hint="find each quotation in the list of positions above and copy the name that goes with it.",
         praise=lambda k: "Serbyn finds the famine intended; Davies and Wheatcroft find policy to blame but no plan "
                          "to starve; Tauger, a minority view, finds it not fundamentally man-made. Which evidence "
@@ -439,7 +440,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "Nazi ones. A selection, not a sample: what kind of paper did each leader leave?",
         tolerance=0.005,
     ),
-    "05.2": Checkpoint(
+    "05.1": Checkpoint(
         blanks=("guilt_kinds",),
         key=lambda: ({"a": "criminal", "b": "political", "c": "moral", "d": "metaphysical"},),
         turn="replace None with a dict that gives, for each statement a to d, one of \"criminal\", \"political\", "
@@ -449,7 +450,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "Which of them can evidence settle?",
         kinds=(dict,),
     ),
-    "05.3": Checkpoint(
+    "05.2": Checkpoint(
         blanks=("stalin_initiated", "hitler_initiated"),
         key=lambda: (_role_count("Stalin", "initiated"), _role_count("Hitler", "initiated")),
         turn="replace each None with a whole number: the rows of `roles` in which Stalin, and then Hitler, initiated "
@@ -460,7 +461,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "the course chose. Initiating is a different hand from signing.",
         kinds=(numbers.Integral,),
     ),
-    "05.4": Checkpoint(
+    "05.3": Checkpoint(
         blanks=("stalin_documents", "hitler_documents"),
         key=lambda: _documents_of("Stalin", "Hitler"),
         turn="replace each None with a whole number from the column `documents` of the table `summary`.",
@@ -470,7 +471,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
                          "the network, and in which roles?",
         kinds=(numbers.Integral,),
     ),
-    "05.5": Checkpoint(
+    "05.4": Checkpoint(
         blanks=("normative_a", "interpretive_a"),
         key=_claim_types_of_a,
         turn="replace each None with a whole number: comment A's sentences that lesson 00's key calls normative, and "
@@ -553,6 +554,9 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
         collection = isinstance(kind, tuple) and list in kind
         if collection and type(value).__name__ == "Series":
             return (f"`{name}` is a pandas Series (a column). Turn it into a list with .tolist() at the end.")
+        if collection and type(value).__name__ == "DataFrame":
+            return (f"`{name}` is a pandas DataFrame (a whole table), not a list. Pick the one column you need with "
+                    "table[\"column\"] and turn it into a list with .tolist() at the end.")
         if collection and isinstance(value, dict) and not value:
             return (f"`{name}`: {{}} makes an empty dictionary, not a set. Write the letters inside the braces, each in "
                     "quotes, such as {\"x\", \"y\"}.")
@@ -692,22 +696,37 @@ def check(checkpoint: str, *values) -> None:
 
 # ---- the errors a beginner meets first, in one plain box -------------------------------------------------------
 
-def explain_error(etype, evalue) -> str | None:
-    """A plain explanation of a common beginner's error in a lesson cell, or None for any other error."""
+def explain_error(etype, evalue, names: dict | None = None) -> str | None:
+    """A plain explanation of a common beginner's error in a lesson cell, or None for any other error.
+
+    ``names``: the learner's names used on the line that failed (name: value), so that a method given without its
+    brackets is named."""
     text = str(evalue)
     if etype is ValueError and "truth value of a Series is ambiguous" in text:
         return ("to join two conditions on a table, use & (not `and`) and put each condition in brackets, such as "
                 "(roles[\"actor\"] == \"Stalin\") & (roles[\"role\"] == \"initiated\").")
-    if etype is TypeError and "unsupported operand type(s) for &" in text:
-        return ("put each condition in brackets before joining them with &: (table[\"a\"] == x) & (table[\"b\"] == y). "
-                "Without brackets Python joins the wrong pieces first.")
+    # conditions joined without their brackets: Python's own words, or pandas' ("operation 'rand_' not supported",
+    # "Cannot perform 'rand_'") from five frames deep inside pandas
+    joined = re.search(r"unsupported operand type\(s\) for ([&|])|'(rand_|ror_)'", text)
+    if etype is TypeError and joined:
+        op = "|" if joined.group(1) == "|" or joined.group(2) == "ror_" else "&"
+        return (f"put each condition in brackets before joining them with {op}: (table[\"a\"] == x) {op} "
+                "(table[\"b\"] == y). Without brackets Python joins the wrong pieces first.")
+    if etype is TypeError and re.search(r"'(method|builtin_function_or_method)'", text):
+        named = [feedback.uncalled_method(n, v) for n, v in (names or {}).items()]
+        named = [m for m in named if m]
+        if len(named) == 1:
+            return named[0]
+        return ("a method was used without its brackets, such as .tolist instead of .tolist(): a method runs only "
+                "with brackets. Add () after the method's name.")
     if etype is KeyError and evalue.args and isinstance(evalue.args[0], int) and 1000 <= evalue.args[0] <= 2100:
         return (f"there is no row labelled {text}: the table's rows are numbered 0, 1, 2 ..., and the year is a "
                 "column, not the rows' label. Make the year the label first, table.set_index(\"year\").loc[" + text
                 + ", ...], or keep the row whose year it is, table[table[\"year\"] == " + text + "].")
     if etype is KeyError:
+        close = feedback.column_suggestion(evalue.args[0] if evalue.args else None, (names or {}).values())
         return (f"there is no row or column named {text}. A name must match the table exactly, capitals and spaces "
-                "included: look at the table and copy the name.")
+                "included: look at the table and copy the name." + close)
     if etype is NameError and "is not defined" in text:
         word = text.split("'")[1] if text.count("'") >= 2 else ""
         return (f"Python does not know the name {word!r}. If you meant a piece of text or a letter, put it in quotes, "
@@ -715,9 +734,24 @@ def explain_error(etype, evalue) -> str | None:
     return None
 
 
+def _names_on_failing_line(shell, tb) -> dict:
+    """The learner's names (and their values) that stand on the line of the cell where the error arose."""
+    import linecache
+
+    line = ""
+    while tb is not None:  # the cell's own frame is the last one whose code is not in a file on disk
+        filename = tb.tb_frame.f_code.co_filename
+        if "site-packages" not in filename and (filename.startswith("<") or "ipykernel_" in filename):
+            line = linecache.getline(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    words = set(re.findall(r"[A-Za-z_]\w*", line))
+    namespace = getattr(shell, "user_ns", {}) or {}
+    return {w: namespace[w] for w in words if w in namespace and not w.startswith("_")}
+
+
 def _friendly_errors(shell, etype, evalue, tb, tb_offset=None):
     """IPython's handler for the errors above: one "Not yet" box, with Python's own last line under it."""
-    words = explain_error(etype, evalue)
+    words = explain_error(etype, evalue, _names_on_failing_line(shell, tb))
     if words is None:
         return shell.showtraceback((etype, evalue, tb), tb_offset=tb_offset)
     from IPython.display import display

@@ -61,6 +61,44 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
+# What a check asks for, in words, with Python's name in brackets where the hints use it (int(...), float(...))
+_KIND_WORDS = {int: "a whole number (int)", float: "a number with a decimal point (float)", bool: "True or False",
+               str: "text in quotes", dict: "a dictionary (dict)", list: "a list", tuple: "a tuple", set: "a set",
+               frozenset: "a set"}
+_COLLECTIONS = (set, frozenset, list, tuple)
+
+
+def _kind_in_words(types: tuple) -> str:
+    """What a check asks for, in words: (set, frozenset, list, tuple) is "several values in brackets"."""
+    if sum(t in _COLLECTIONS for t in types) > 1:
+        types = ("several values in brackets", *(t for t in types if t not in _COLLECTIONS))
+    return " or ".join(t if isinstance(t, str) else _KIND_WORDS.get(t, _a(t.__name__)) for t in types)
+
+
+def _value_in_words(value) -> str:
+    """What a value is, in words, with the value itself when it is short: "a number with a decimal point (0.0667)",
+    not "np.float64(0.0667) (float64)"."""
+    if value is None or value is Ellipsis:
+        return _type_name(value)
+    kind = type(value).__name__
+    if isinstance(value, bool) or kind in ("bool_", "bool"):
+        return f"True or False ({bool(value)})"
+    if isinstance(value, numbers.Integral):
+        return f"a whole number ({int(value)})"
+    if isinstance(value, numbers.Real):
+        return f"a number with a decimal point ({float(value):.6g})"
+    if isinstance(value, str):
+        return f"text in quotes ({value!r})" if len(value) <= 40 else "text in quotes"
+    if kind == "DataFrame":
+        return "a pandas DataFrame (a whole table)"
+    if kind == "Series":
+        return "a pandas Series (a column)"
+    if kind.endswith("Array") or kind == "ndarray":
+        return f"a column of values (a {kind})"
+    return {"dict": "a dictionary", "list": "a list", "tuple": "a tuple", "set": "a set",
+            "frozenset": "a set"}.get(kind, _a(kind))
+
+
 _LAST_CELL: dict = {}
 
 
@@ -188,6 +226,9 @@ def _pandas_hint(value, wanted: tuple = ()) -> str:
     if kind == "Series":
         return (" A Series is a column of values with their labels, even when it holds one value. Take one "
                 "value out of it with .iloc[0] (the first), .loc[label] (by its label) or .item() (its only value).")
+    if kind == "DataFrame" and (list in wanted or tuple in wanted or set in wanted):
+        return (" A DataFrame is a whole table, not a list. Pick the one column you need with table[\"column\"] "
+                "and turn it into a list by adding .tolist() at the end.")
     if kind == "DataFrame":
         return (" A DataFrame is a whole table. Pick one column with table[\"column\"], then one value from "
                 "that column, e.g. with .loc[label] or .iloc[0].")
@@ -208,7 +249,7 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
     check_answered(value, name)
     types = expected if isinstance(expected, tuple) else (expected,)
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-        wanted = " or ".join(t.__name__ for t in types)
+        wanted = _kind_in_words(types)
         hint = f" For example: {example}" if example else ""
         for plain, kind in ((int, numbers.Integral), (float, numbers.Real)):
             if plain in types and isinstance(value, kind) and not isinstance(value, bool):
@@ -222,10 +263,7 @@ def check_type(value, expected: type | tuple[type, ...], name: str, example: str
         uncalled = uncalled_method(name, value)
         if uncalled and not isinstance(value, types):
             raise AnswerError(uncalled)
-        what = _type_name(value)
-        if what.endswith("Array") or what == "ndarray":
-            what = f"column of values (a {what})"
-        raise AnswerError(f"`{name}` should be {_a(wanted)}, but it is {_a(what)}.{hint}")
+        raise AnswerError(f"`{name}` should be {wanted}, but it is {_value_in_words(value)}.{hint}")
 
 
 def _suggest(word, choices: Iterable[str]) -> str:
@@ -254,8 +292,8 @@ def check_values(answer: dict, expected: type | tuple[type, ...], name: str, hin
     accepted = tuple({int: numbers.Integral, float: numbers.Real}.get(t, t) for t in types)
     for key, value in answer.items():
         if not isinstance(value, accepted) or (isinstance(value, bool) and bool not in types):
-            wanted = " or ".join(t.__name__ for t in types)
-            raise AnswerError(f"`{name}[{key!r}]` should be {_a(wanted)}, but it is {value!r} ({_type_name(value)}). {hint}".rstrip())
+            raise AnswerError(f"`{name}[{key!r}]` should be {_kind_in_words(types)}, but it is "
+                              f"{_value_in_words(value)}. {hint}".rstrip())
 
 
 def check_labels(answer, keys: Iterable[str], allowed: Iterable[str], name: str) -> None:
@@ -377,6 +415,26 @@ def _text_column_hint(exc: Exception) -> str:
     return ""
 
 
+def column_suggestion(key, tables: Iterable) -> str:
+    """For a name that is not a column of any of ``tables`` (pandas tables among other values): " Did you mean
+    'x'?" with the closest column name, or ''."""
+    columns = [str(c) for t in tables if type(t).__name__ == "DataFrame" for c in t.columns]
+    if not isinstance(key, str) or not columns or key in columns:
+        return ""
+    return _suggest(key, columns) or _suggest(key.replace(" ", "_"), columns)
+
+
+def _column_suggestion(exc: Exception, tables: Iterable) -> str:
+    """A misspelt column inside a learner's function (a KeyError naming text): which name was meant."""
+    if not isinstance(exc, KeyError) or not exc.args:
+        return ""
+    close = column_suggestion(exc.args[0], tables)
+    if not close:
+        return ""
+    return (f" The table has no column {exc.args[0]!r}: a column's name must be written exactly as in the table, "
+            f"spaces and capitals included.{close}")
+
+
 def _described(label: str, args, kwargs) -> str:
     shown = [type(a).__name__ if hasattr(a, "columns") else repr(a) for a in args]
     shown += [f"{k}={v!r}" for k, v in kwargs.items()]
@@ -393,7 +451,7 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
     """
     label = name or getattr(func, "__name__", "your function")
     if not isinstance(func, Callable):
-        raise AnswerError(f"`{label}` should be a function (defined with `def`), but it is {_a(_type_name(func))}.")
+        raise AnswerError(f"`{label}` should be a function (defined with `def`), but it is {_value_in_words(func)}.")
     timed = seconds and threading.current_thread() is threading.main_thread()
     if timed:
         previous = signal.signal(signal.SIGALRM, _alarm)
@@ -411,9 +469,10 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
     except AnswerError:
         raise
     except Exception as exc:  # the learner's code failed: say how, without a wall of traceback
+        close = _column_suggestion(exc, [*args, *kwargs.values()])
         raise AnswerError(
-            f"`{_described(label, args, kwargs)}` raised {type(exc).__name__}: {str(exc).rstrip('.')}.{_text_column_hint(exc)} "
-            "Test it on the data in a cell of your own to find the line that fails."
+            f"`{_described(label, args, kwargs)}` raised {type(exc).__name__}: {str(exc).rstrip('.')}."
+            + (close or f"{_text_column_hint(exc)} Test it on the data in a cell of your own to find the line that fails.")
         ) from None
     finally:
         if timed:

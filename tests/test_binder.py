@@ -35,6 +35,7 @@ HIDDEN_PLUGINS = {"@jupyter/nbgrader:menu", "@jupyter/nbgrader:create-assignment
                   "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list"}
 HIDDEN_SERVER = {"nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
                  "nbgrader.server_extensions.assignment_list"}
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"  # "Would you like to get notified about ... news?"
 VALIDATE_PLUGIN = "@jupyter/nbgrader:validate-assignment"
 VALIDATE_SERVER = "nbgrader.server_extensions.validate_assignment"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -161,7 +162,7 @@ def test_postbuild_hides_the_instructor_tools_and_keeps_validate(tmp_path):
     assert written == [".jupyter/jupyter_server_config.json", ".jupyter/labconfig/page_config.json"], written
 
     lab = _listing(env, "labextension")
-    assert _disabled_plugins(lab) == HIDDEN_PLUGINS
+    assert _disabled_plugins(lab) == HIDDEN_PLUGINS | {NEWS_PLUGIN}
     assert VALIDATE_PLUGIN not in _disabled_plugins(lab)
     page_config = json.loads((home / ".jupyter/labconfig/page_config.json").read_text())
     assert set(page_config["lockedExtensions"]) == HIDDEN_PLUGINS, "a learner could switch them back on"
@@ -175,6 +176,83 @@ def test_postbuild_hides_the_instructor_tools_and_keeps_validate(tmp_path):
     other = tmp_path / "instructor"
     other.mkdir()
     assert not _disabled_plugins(_listing(_jupyter_env(other), "labextension"))
+
+
+# ---------------------------------------------------------------- make lab hides them too, with a course-local config
+
+def _start_make(target: str, home: Path, log: Path):
+    """``make <target>`` as a learner or the instructor types it (the install already done), on a free port, with
+    ``home`` as HOME; return the process (the leader of its own process group) and the server's base URL."""
+    import test_browser as tb
+
+    port = tb._free_port()
+    env = dict(_jupyter_env(home), JUPYTER_TOKEN=tb.TOKEN)  # ServerApp.token's default comes from JUPYTER_TOKEN
+    proc = subprocess.Popen(["make", "-o", ".venv/.installed", target, f"PORT={port}"], cwd=ROOT, env=env,
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    tb.wait_until_serving(proc, base, log, timeout=120)
+    return proc, base
+
+
+def _stop_make(proc) -> None:
+    """Stop the make started above and the JupyterLab it started (its process group), politely then for good."""
+    import signal
+
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _page_config(base: str) -> dict:
+    """The page's jupyter-config-data, as the browser receives it."""
+    import test_browser as tb
+
+    page = urllib.request.urlopen(f"{base}/lab?token={tb.TOKEN}", timeout=30).read().decode()
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
+    assert found, page[:1000]
+    return json.loads(found.group(1))
+
+
+def test_make_lab_hides_the_instructor_tools_and_the_news_with_a_course_local_config(tmp_path):
+    """Issue 24, item 16: `make lab`, the learner's command, showed the Nbgrader menu, Create Assignment, Formgrader
+    and Course List, and the Jupyter news toast. It now hides and locks them as postBuild does on Binder, from a
+    configuration in .venv/lab-config: nothing is written into ~/.jupyter and nothing is read from it.
+    `make formgrader` still shows every tool."""
+    import test_browser as tb
+
+    home = tmp_path / "home"
+    home.mkdir()
+    proc, base = _start_make("lab", home, tmp_path / "lab.log")
+    try:
+        config = _page_config(base)
+        disabled, locked = set(config["disabledExtensions"]), set(config.get("lockedExtensions") or [])
+        assert HIDDEN_PLUGINS | {NEWS_PLUGIN} <= disabled, disabled
+        assert HIDDEN_PLUGINS <= locked, "a learner could switch the instructor's tools back on"
+        assert VALIDATE_PLUGIN not in disabled
+        for hidden in ("formgrader", "courses"):  # the instructor's server extensions are off too
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(f"{base}/{hidden}?token={tb.TOKEN}", timeout=10)
+            assert error.value.code == 404, hidden
+    finally:
+        _stop_make(proc)
+    assert proc.poll() is not None
+    assert not (home / ".jupyter").exists(), sorted(str(p) for p in (home / ".jupyter").rglob("*"))
+    page_config = json.loads((ROOT / ".venv" / "lab-config" / "labconfig" / "page_config.json").read_text())
+    assert HIDDEN_PLUGINS <= set(page_config["disabledExtensions"])
+
+    proc, base = _start_make("formgrader", home, tmp_path / "formgrader.log")
+    try:
+        disabled = set(_page_config(base)["disabledExtensions"])
+        assert not (HIDDEN_PLUGINS & disabled), f"make formgrader lost the instructor's tools: {disabled}"
+    finally:
+        _stop_make(proc)
 
 
 # ---------------------------------------------------------------- item 6: one place names the repository

@@ -400,7 +400,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     _wait_for(page, lambda: "2 saved positions (lessons 00, 05)" in page.locator(".mh-records-description").inner_text(),
               "the panel to list the other notebook's position")
     copy["records"]["stance"] = [{"lesson": "00", "value": 2, "saved_at": "2026-01-05T09:00:00+00:00"}]
-    upload = page.get_by_role("button", name="Upload my records")
+    upload = page.get_by_role("button", name="Upload my records", exact=True)  # no "(0)" after it
     with page.expect_file_chooser() as chooser:  # the learner clicks the button and picks the file
         upload.click()
     chooser.value.set_files(files=[

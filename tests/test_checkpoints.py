@@ -147,12 +147,12 @@ def test_forms_a_beginner_gives_get_their_own_message():
     assert "percentages or counts" in evaluate("04.6", 50, 14.3).text
     stalin, hitler = checkpoints.CHECKPOINTS["04.6"].key()
     assert "each is in the other's name" in evaluate("04.6", hitler, stalin).text
-    assert "look at a: 'crimnal'" in evaluate("05.2", {"a": "crimnal", "b": "political", "c": "moral",
+    assert "look at a: 'crimnal'" in evaluate("05.1", {"a": "crimnal", "b": "political", "c": "moral",
                                                        "d": "metaphysical"}).text
-    assert "missing: d" in evaluate("05.2", {"a": "criminal", "b": "political", "c": "moral"}).text
-    assert evaluate("05.4", 9.0, 4.0).kind == "yes"                       # 9.0 is a whole number
-    assert "capitals count" in evaluate("05.5", 0, 0).text
-    assert "<code>" in evaluate("05.5", 0, 0)._repr_html_() or "`" not in evaluate("05.5", 0, 0).text
+    assert "missing: d" in evaluate("05.1", {"a": "criminal", "b": "political", "c": "moral"}).text
+    assert evaluate("05.3", 9.0, 4.0).kind == "yes"                       # 9.0 is a whole number
+    assert "capitals count" in evaluate("05.4", 0, 0).text
+    assert "<code>" in evaluate("05.4", 0, 0)._repr_html_() or "`" not in evaluate("05.4", 0, 0).text
 
 
 def test_a_beginners_pandas_errors_are_explained_and_others_are_left_alone():
@@ -173,3 +173,75 @@ def test_a_beginners_pandas_errors_are_explained_and_others_are_left_alone():
         else:
             raise AssertionError(f"{code} did not fail")
     assert explain_error(ZeroDivisionError, ZeroDivisionError("division by zero")) is None
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_each_checkpoints_visible_number_is_its_id(path):
+    """Checkpoint N of lesson LL checks "LL.N", and a lesson's checkpoints are numbered 1, 2, 3 ... in order
+    (issue 24, item 18: lesson 02's Checkpoint 4 checked 02.6 and its Checkpoint 6 checked 02.4; lesson 05's
+    started at 2)."""
+    nb = nbformat.read(path, 4)
+    seen = []
+    for i, cid, _ in _check_cells(nb):
+        above = "\n".join(c.source for c in nb.cells[max(0, i - 3):i] if c.cell_type == "markdown")
+        number = re.findall(r"^### Checkpoint (\d+)", above, re.M)[-1]
+        lesson = "P" if path.name.startswith("00_primer") else path.name[:2]
+        assert cid == f"{lesson}.{number}", f"{path.name}: the heading 'Checkpoint {number}' checks {cid}"
+        seen.append(int(number))
+    assert seen == list(range(1, len(seen) + 1)), f"{path.name}: checkpoints numbered {seen}"
+
+
+def test_lesson_03_checkpoint_1_says_who_sent_what_to_whom():
+    """Statement b names the sender, the document, the addressee and what was asked (issue 24, item 18: "sent the
+    order to the Politburo for a vote" left open who sent what to whom); the key stays {"a", "b", "d"}."""
+    nb = nbformat.read(ROOT / "lessons" / "03_terror_by_quota.ipynb", 4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("### Checkpoint 1"))
+    b = " ".join(cell.source.split("- **b.**")[1].split("- **c.**")[0].split())
+    for words in ("Frinovsky", "30 July 1937", "draft of Order No. 00447", "to Stalin's secretariat",
+                  "members of the Politburo for a vote"):
+        assert words in b, (words, b)
+    assert checkpoints.CHECKPOINTS["03.1"].key() == ({"a", "b", "d"},)
+
+
+_PRIMER_TASK_5_WRONG = {
+    # conditions without their brackets: pandas' rand_ error from deep inside pandas (five frames of its own)
+    'letters_1933 = decisions[decisions["kind"] == "letter" & decisions["date"] >= "1933-01-01"]["decision_id"].tolist()':
+        "put each condition in brackets before joining them with &",
+    'letters_1933 = decisions[decisions["kind"] == "letter" | decisions["date"] >= "1933-01-01"]["decision_id"].tolist()':
+        "put each condition in brackets before joining them with |",
+    # a method written without its brackets, then used
+    'letters_1933 = decisions[(decisions["kind"] == "letter") & (decisions["date"] >= "1933-01-01")]["decision_id"].tolist\n'
+    'letters_1933 = sorted(letters_1933)':
+        "`letters_1933` is the method .tolist itself, not its result: a method runs only with brackets. Add () at the "
+        "end: .tolist().",
+    'letters_1933 = decisions[(decisions["kind"] == "letter") & (decisions["date"] >= "1933-01-01")]["decision_id"]'
+    '.tolist[0]':
+        "a method runs only with brackets",
+}
+
+
+@pytest.mark.parametrize("code", list(_PRIMER_TASK_5_WRONG), ids=["and", "or", "method-named", "method-subscript"])
+def test_primer_task_5_without_brackets_gets_one_line_not_a_traceback(code, capsys):
+    """Issue 24, item 20: in a real IPython shell with the lessons' handler, the primer's task 5 written without
+    brackets shows the course's one-line "Not yet" box (with Python's last line), not pandas' six-frame traceback."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    checkpoints._install_friendly_errors()
+    shell.run_cell('from manyhands import data\ndecisions = data.load("famine_decisions")', store_history=False)
+    capsys.readouterr()
+    result = shell.run_cell(code, store_history=False)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert not result.success                      # the cell still counts as an error
+    assert "Not yet" in text and _PRIMER_TASK_5_WRONG[code] in text, text
+    assert "Traceback" not in text and "site-packages" not in text and "pandas/core" not in text, text
+
+
+def test_lesson_02_checkpoint_7_does_not_list_the_authors_in_the_quotations_order():
+    """Issue 24, item 11c: the message listed the three historians one per quotation, q1 to q3: the answer."""
+    cp = checkpoints.CHECKPOINTS["02.7"]
+    key = cp.key()[0]
+    for text in (cp.turn, cp.hint, checkpoints.evaluate("02.7", {"q1": "Tauger", "q2": "x", "q3": "y"}).text):
+        places = [text.find(f'"{key[q]}"') for q in ("q1", "q2", "q3")]
+        assert not (all(p >= 0 for p in places) and places == sorted(places)), text

@@ -74,7 +74,7 @@ def test_a_series_where_one_value_is_asked_for():
     with pytest.raises(feedback.AnswerError, match=r"column of values, not one number.*\.sum\(\).*\.iloc\[0\]"):
         feedback.check_type(pd.Series([1934]), int, "largest_gap(harvest)")
     # a list asked for: .tolist(), for a Series and for a pandas array alike
-    with pytest.raises(feedback.AnswerError, match=r"a Series\. It is a column of values from pandas.*\.tolist\(\)"):
+    with pytest.raises(feedback.AnswerError, match=r"a pandas Series \(a column\)\. It is a column of values from pandas.*\.tolist\(\)"):
         feedback.check_type(pd.Series(["n04"]), list, "unsigned_roles(nazi, \"Hitler\")")
     with pytest.raises(feedback.AnswerError, match=r"column of values \(a StringArray\).*\.tolist\(\)"):
         feedback.check_type(pd.array(["signed"], dtype="string"), list, "roles_of(roles, \"Hitler\")")
@@ -258,3 +258,67 @@ def test_a_forgotten_comma_between_letters_is_named():
 
     text = checkpoints.evaluate("04.1", {"a" "c"}).text
     assert "a comma is probably missing" in text and '{"a", "c"}' in text
+
+
+# ---- issue 24, item 11c: messages in words a historian reads, not Python's type names
+
+def test_a_share_where_a_count_is_asked_is_described_in_words():
+    import numpy as np
+
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.check_values({"empirical": np.float64(0.0667), "normative": 2}, int, "count_by_type(sentences, 'A')",
+                              hint="Each count should be a whole number.")
+    text = str(err.value)
+    assert "a number with a decimal point (0.0667)" in text and "should be a whole number" in text, text
+    assert "np.float64" not in text and "float64" not in text, text
+
+
+def test_a_set_of_letters_asked_for_says_several_values_in_brackets():
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.check_choice_set("ac", ["a", "b", "c"], "true_statements")
+    text = str(err.value)
+    assert "several values in brackets" in text and "frozenset" not in text and " or list" not in text, text
+    assert "text in quotes" in text and "{'a', 'c'}" in text, text
+
+
+def test_a_misspelt_column_inside_a_function_is_offered_the_right_name():
+    table = pd.DataFrame({"year": [1937, 1938], "convicted": [790665, 554258]})
+
+    def peak_year(repression, column):
+        return int(repression.loc[repression[column].idxmax(), "year"])
+
+    def peak_year_typo(repression, column):
+        return int(repression.loc[repression["Convicted"].idxmax(), "year"])
+
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.call(peak_year, table, "convicetd", name="peak_year")
+    assert "Did you mean 'convicted'?" in str(err.value), str(err.value)
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.call(peak_year_typo, table, "convicted", name="peak_year")
+    text = str(err.value)
+    assert "Did you mean 'convicted'?" in text and "no column" in text, text
+    assert "Test it on the data in a cell of your own" not in text
+    with pytest.raises(feedback.AnswerError) as err:  # nothing close: the old advice stays
+        feedback.call(peak_year, table, "death_sentences", name="peak_year")
+    assert "Did you mean" not in str(err.value) and "cell of your own" in str(err.value)
+
+
+def test_a_misspelt_column_in_a_lesson_cell_is_offered_the_right_name():
+    from manyhands import checkpoints
+
+    works = pd.DataFrame({"debate": ["x"], "source_id": ["s1"]})
+    text = checkpoints.explain_error(KeyError, KeyError("sourceid"), {"works": works})
+    assert "Did you mean 'source_id'?" in text, text
+
+
+def test_a_whole_table_where_a_list_is_asked_is_not_told_to_take_one_value():
+    from manyhands import checkpoints, data
+
+    works = data.load("historiography")
+    table = works[works["debate"] == "The famine of 1932–33"]
+    text = checkpoints.evaluate("00.2", table).text
+    assert ".iloc[0]" not in text and "one value" not in text, text
+    assert ".tolist()" in text and "whole table" in text, text
+    with pytest.raises(feedback.AnswerError) as err:  # the exercises' check says the same
+        feedback.check_type(table, list, "signed_by(decisions, 'Stalin')")
+    assert ".iloc[0]" not in str(err.value) and ".tolist()" in str(err.value), str(err.value)

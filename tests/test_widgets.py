@@ -3,6 +3,7 @@
 import datetime as dt
 import html
 import json
+from pathlib import Path
 
 import pytest
 
@@ -419,3 +420,47 @@ def test_a_table_shows_every_cell_whole_without_a_blank_index_column():
     assert ">1932<" in harvest and "1,932" not in harvest  # years are labels, not quantities
     with pytest.raises(TypeError):
         widgets.table([1, 2, 3])
+
+
+@pytest.mark.parametrize("lesson, says, never", [
+    ("00", "your position, above", "grid"),
+    ("04", "your ratings in the grid, above", "your position"),
+    ("05", "your position, above", "grid"),
+    (None, "lesson 04's grid", "above"),
+])
+def test_records_panel_says_per_lesson_what_saves_to_the_file(tmp_path, lesson, says, never):
+    """Issue 24, item 19: lesson 04 has a grid, not a position, above its panel."""
+    panel = widgets.RecordsPanel(path=tmp_path / "r.json", **({} if lesson is None else {"lesson": lesson}))
+    text = panel.download.none_text
+    assert text.startswith("Nothing to download yet") and says in text and never not in text, text
+
+
+def test_records_panel_upload_button_reads_upload_my_records_without_a_count(tmp_path):
+    """Issue 24, item 19: ipywidgets' FileUpload draws "description (n)", so the button read "Upload my records
+    (0)"; the course's button shows its description alone, and a file picked in the browser reaches the panel."""
+    import ipywidgets
+
+    panel = widgets.RecordsPanel(path=tmp_path / "r.json")
+    upload = panel.controls["upload"]
+    assert not isinstance(upload, ipywidgets.FileUpload)
+    assert upload.description == "Upload my records" and upload.accept == ".json" and not upload.multiple
+    assert "model.get('value')" not in upload._esm and "text.textContent = model.get('description')" in upload._esm
+    copy = {"format": "manyhands-records", "version": 1, "saved_at": "2026-11-01T10:00:00+00:00",
+            "records": {"stance": [{"lesson": "00", "value": 3, "saved_at": "2026-11-01T10:00:00+00:00"}]}}
+    content = json.dumps(copy).encode()
+    # what the browser sends when the learner picks a file: its details, and its bytes as a buffer
+    upload._on_msg(upload, {"event": "upload", "files": [{"name": "manyhands_records.json", "type": "application/json",
+                                                         "size": len(content), "last_modified": 1762000000000}]},
+                   [memoryview(content)])
+    assert "Restored" in panel.message.value and "1 saved position (lesson 00)" in panel.description.value
+    assert upload.value == ()
+
+
+def test_each_lessons_records_panel_names_its_lesson():
+    import nbformat
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "lessons").glob("0*.ipynb")):
+        cells = [c.source for c in nbformat.read(path, 4).cells if "RecordsPanel(" in c.source]
+        for source in cells:
+            assert f'RecordsPanel(lesson="{path.name[:2]}")' in source, path.name

@@ -8,6 +8,7 @@ it comes into view and at each click."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 from pathlib import Path
 
@@ -157,6 +158,91 @@ class FileLink(anywidget.AnyWidget):
         return {"event": "file", "name": self.name, "text": text}, [data]
 
 
+_UPLOAD_ESM = r"""
+function render({ model, el }) {
+  el.classList.add('mh-file-button');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'jupyter-widgets jupyter-button widget-upload';
+  button.style.cssText = 'width:auto;max-width:none;padding:0 1em;white-space:nowrap';  // the whole name shows
+  const icon = document.createElement('i');
+  icon.setAttribute('aria-hidden', 'true');
+  const text = document.createElement('span');
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.style.display = 'none';
+  input.tabIndex = -1;
+  button.append(icon, text);
+  el.append(button, input);
+  const draw = () => {
+    // the description alone: ipywidgets' FileUpload adds "(number of files)", which read "Upload my records (0)"
+    text.textContent = model.get('description');
+    icon.className = model.get('icon') ? 'fa fa-' + model.get('icon') : '';
+    icon.style.marginRight = model.get('icon') ? '0.4em' : '';
+    button.title = model.get('tooltip');
+    button.disabled = model.get('disabled');
+    input.accept = model.get('accept');
+    input.multiple = model.get('multiple');
+  };
+  draw();
+  model.on('change', draw);
+  button.addEventListener('click', () => { input.value = ''; input.click(); });
+  input.addEventListener('change', async () => {
+    const files = Array.from(input.files || []);
+    if (!files.length) return;
+    const buffers = await Promise.all(files.map((f) => f.arrayBuffer()));
+    // send(content, callbacks, buffers): the files' bytes go as buffers
+    model.send({ event: 'upload', files: files.map((f) => ({
+      name: f.name, type: f.type, size: f.size, last_modified: f.lastModified })) }, undefined, buffers);
+  });
+}
+export default { render };
+"""
+
+
+class FileButton(anywidget.AnyWidget):
+    """An upload button that shows its description alone (ipywidgets' ``FileUpload`` shows "description (0)").
+
+    Like ``FileUpload``, ``value`` becomes a tuple of files, each a dict with name, type, size, last_modified (a
+    datetime) and content (a memoryview), when the learner picks one; set it to ``()`` to be ready for the next."""
+
+    _esm = _UPLOAD_ESM
+    description = traitlets.Unicode("Upload").tag(sync=True)
+    icon = traitlets.Unicode("upload").tag(sync=True)
+    tooltip = traitlets.Unicode("").tag(sync=True)
+    accept = traitlets.Unicode("").tag(sync=True)
+    multiple = traitlets.Bool(False).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    value = traitlets.Tuple()  # kept in the kernel: the file's bytes come once, with the message
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_msg(self._on_msg)
+
+    def _on_msg(self, _widget, content, buffers) -> None:
+        if not isinstance(content, dict) or content.get("event") != "upload":
+            return
+        files = []
+        for meta, buffer in zip(content.get("files") or [], buffers or []):
+            meta = meta if isinstance(meta, dict) else {}
+            stamp = meta.get("last_modified")
+            when = (_dt.datetime.fromtimestamp(stamp / 1000, tz=_dt.timezone.utc)
+                    if isinstance(stamp, (int, float)) else None)
+            files.append({"name": str(meta.get("name", "")), "type": str(meta.get("type", "")),
+                          "size": meta.get("size"), "last_modified": when, "content": memoryview(bytes(buffer))})
+        if files:
+            self.value = tuple(files)
+
+
+# What a lesson's panel says saves to the file, where the learner can see it
+_FIRST_SAVE = {
+    "00": "your position, above",
+    "04": "your ratings in the grid, above",
+    "05": "your position, above, or your ledger, further down",
+}
+_FIRST_SAVE_ANY = "your position in lesson 00 or 05, your ratings in lesson 04's grid, or lesson 05's ledger"
+
+
 class RecordsPanel(_Displayable):
     """Where the records file is, "Download my records", and an upload control that restores a downloaded copy.
 
@@ -167,7 +253,9 @@ class RecordsPanel(_Displayable):
 
     figure = None
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, lesson: str | None = None):
+        """``lesson``: the lesson the panel stands in ("00", "04", "05"), so that it names what saves to the file
+        there (a position, the grid's ratings, the ledger)."""
         self.path = Path(path) if path else records.records_path()
         self.root = records.course_root()
         self.where = w.HTML(
@@ -181,15 +269,15 @@ class RecordsPanel(_Displayable):
             self.path.name, self._file_now, self.refresh,
             after_html=(f" (or, in JupyterLab's file browser, right-click <code>{name}</code> and choose "
                         "<b>Download</b>)."),
-            none_text=("Nothing to download yet: the file appears when you first save something (your position, "
-                       "above)."),
+            none_text=("Nothing to download yet: the file appears when you first save something ("
+                       + _FIRST_SAVE.get(lesson, _FIRST_SAVE_ANY) + ")."),
             no_answer_text=(f"The notebook did not answer, so your records could not be read just now (Binder stops "
                             "idle notebooks after about 10 minutes). Use Kernel \u2192 Restart Kernel and Run All "
                             f"Cells, or, in JupyterLab's file browser, right-click {self.path.name} and choose Download."),
             layout=w.Layout(width="auto"))
         self.download.add_class("mh-records-download")
-        self.upload = w.FileUpload(accept=".json", multiple=False, description="Upload my records", icon="upload",
-                                   tooltip=_UPLOAD_NAME, layout=w.Layout(width="auto"))
+        self.upload = FileButton(accept=".json", multiple=False, description="Upload my records", icon="upload",
+                                 tooltip=_UPLOAD_NAME, layout=w.Layout(width="auto"))
         self.upload.add_class("mh-records-upload")
         self.upload.observe(self._on_upload, names="value")
         self.message = w.HTML()
