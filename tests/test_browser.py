@@ -135,6 +135,16 @@ JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('""" + CHARTS
       texts.push({kind, text: words.slice(0, 60), left: r.left, top: r.top, right: r.right, bottom: r.bottom});
     }
   }
+  // plotly's toolbar (the modebar), while it shows: on hover its buttons fade in over the top of the chart
+  const shown = Array.from(gd.querySelectorAll('.modebar-group')).filter(g => {
+    const r = g.getBoundingClientRect();
+    return r.width >= 0.5 && r.height >= 0.5 && parseFloat(getComputedStyle(g).opacity) > 0.5;
+  }).map(g => g.getBoundingClientRect());
+  if (shown.length) {
+    texts.push({kind: 'toolbar', text: 'plotly toolbar', left: Math.min(...shown.map(r => r.left)),
+                top: Math.min(...shown.map(r => r.top)), right: Math.max(...shown.map(r => r.right)),
+                bottom: Math.max(...shown.map(r => r.bottom))});
+  }
   return {title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
           svg: {left: svg.left, top: svg.top, right: svg.right, bottom: svg.bottom}, texts};
 })"""
@@ -149,6 +159,8 @@ def text_layout_problems(page, title: str | None = None) -> list[str]:
         name, svg, texts = fig["title"], fig["svg"], fig["texts"]
         label = lambda t: f"{t['kind']} {t['text']!r}"
         for t in texts:
+            if t["kind"] == "toolbar":  # plotly places it over the chart's corner: only what it covers matters
+                continue
             if (t["left"] < svg["left"] - TOLERANCE_PX or t["right"] > svg["right"] + TOLERANCE_PX
                     or t["top"] < svg["top"] - TOLERANCE_PX or t["bottom"] > svg["bottom"] + TOLERANCE_PX):
                 problems.append(f"{name!r}: {label(t)} is cut off by the edge of the chart")
@@ -170,6 +182,43 @@ def assert_text_fits(page, title: str | None = None, when: str = "", timeout: fl
             break
         page.wait_for_timeout(300)
     assert not problems, f"{len(problems)} text collisions {when}:\n" + "\n".join(problems)
+
+
+# The widths at which a chart's hover state is checked: the test's window, and a laptop's window of 1000 px with
+# JupyterLab's file browser open (the chart is then about 570 px wide, near the course's planned 640 px).
+HOVER_WIDTHS = (1400, 1000)
+
+
+def _chart_index(page, title: str) -> int:
+    titles = page.evaluate("() => Array.from(document.querySelectorAll('" + CHARTS + "')).map("
+                           "gd => gd.layout && gd.layout.title ? gd.layout.title.text : null)")
+    assert title in titles, f"no rendered plotly chart titled {title!r}"
+    return titles.index(title)
+
+
+def _toolbar_shown(page, title: str) -> bool:
+    return any(t["kind"] == "toolbar" for fig in page.evaluate(JS_TEXT_BOXES, title) for t in fig["texts"])
+
+
+def assert_text_fits_on_hover(page, title: str, shots: Path | None = None, name: str = "") -> None:
+    """Hover a chart (plotly then shows its toolbar over the top of it) and check that neither the toolbar nor any
+    text covers another text, at each of HOVER_WIDTHS; the window is set back to its first width afterwards."""
+    try:
+        for width in HOVER_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.wait_for_timeout(1200)  # JupyterLab and plotly lay the page out again
+            chart = page.locator(CHARTS).nth(_chart_index(page, title))
+            chart.evaluate("el => el.scrollIntoView({block: 'center'})")
+            box = chart.locator(".nsewdrag").first.bounding_box() or chart.bounding_box()
+            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+            _wait_for(page, lambda: _toolbar_shown(page, title), f"plotly's toolbar on {title!r}", timeout=5)
+            if shots is not None and name:
+                chart.screenshot(path=str(shots / f"{name}_hover_{width}.png"))
+            assert_text_fits(page, title, when=f"with the mouse over {title!r} in a {width} px window")
+    finally:
+        page.mouse.move(1, 1)
+        page.set_viewport_size({"width": HOVER_WIDTHS[0], "height": 1000})
+        page.wait_for_timeout(800)
 
 
 def axe_violations(page) -> tuple[list[dict], list[dict]]:
@@ -314,6 +363,10 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
     page.screenshot(path=str(shots / "lesson00_loaded.png"), full_page=False)
     assert_text_fits(page, when="after running lesson 00")
+    # on hover plotly shows its toolbar at the top right of a chart: it must cover no title or other text
+    for name, title in (("lesson00_tags", "Your tags so far, by comment"), ("lesson00_stance", "Where you stand"),
+                        ("lesson00_debates", "Key works in the debates this course follows")):
+        assert_text_fits_on_hover(page, title, shots, name)
 
     # 1. claim sorter: tag sentence A02 as normative; the tally for comment A moves from 0 to 1
     before = _figure(page, "Your tags so far, by comment")["data"][0]
@@ -666,6 +719,11 @@ def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab,
     base, home = lab
     errors = _run_lesson(page, base, "04_working_towards_the_fuehrer.ipynb", ".mh-grid-dimension select", charts=3)
     assert_text_fits(page, when="after running lesson 04")
+    # on hover plotly shows its toolbar at the top right of a chart: it must cover no title or other text
+    for name, title in (("lesson04_model", "How far agencies go beyond what the leader asked"),
+                        ("lesson04_timeline", "Documents of command in Nazi Germany, 1939–1943"),
+                        ("lesson04_grid_chart", "Your ratings of the evidence")):
+        assert_text_fits_on_hover(page, title, shots, name)
     _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
 
     # the model: more reward for zeal (moved by keyboard alone) lets the most radical agency go further
