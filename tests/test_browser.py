@@ -208,12 +208,25 @@ def assert_text_fits_on_hover(page, title: str, shots: Path | None = None, name:
             page.set_viewport_size({"width": width, "height": 1000})
             page.wait_for_timeout(1200)  # JupyterLab and plotly lay the page out again
             chart = page.locator(CHARTS).nth(_chart_index(page, title))
-            chart.evaluate("el => el.scrollIntoView({block: 'center'})")
-            box = chart.locator(".nsewdrag").first.bounding_box() or chart.bounding_box()
-            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-            _wait_for(page, lambda: _toolbar_shown(page, title), f"plotly's toolbar on {title!r}", timeout=5)
+
+            def hovered():
+                page.mouse.move(1, 1)
+                # the cell first (JupyterLab lays out cells out of view only roughly), then the chart's svg
+                chart.evaluate("el => (el.closest('.jp-Cell') || el).scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(300)
+                chart.evaluate("el => el.querySelector('.main-svg').scrollIntoView({block: 'center'})")
+                page.wait_for_timeout(300)
+                box = chart.locator(".main-svg").first.bounding_box()
+                if not box or box["height"] < 20:  # plotly is still drawing it at the new width
+                    return False
+                page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5, steps=3)
+                page.wait_for_timeout(500)  # the toolbar fades in
+                return _toolbar_shown(page, title)
+
+            _wait_for(page, hovered, f"plotly's toolbar on {title!r}", timeout=15)
             if shots is not None and name:
-                chart.screenshot(path=str(shots / f"{name}_hover_{width}.png"))
+                box = chart.locator(".main-svg").first.bounding_box()  # the chart as drawn, the mouse still on it
+                page.screenshot(path=str(shots / f"{name}_hover_{width}.png"), clip=box)
             assert_text_fits(page, title, when=f"with the mouse over {title!r} in a {width} px window")
     finally:
         page.mouse.move(1, 1)
