@@ -17,12 +17,18 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 TEMPLATE_NAME = "manyhands"
 
+# plotly's toolbar (the modebar) shows on hover at the top right of a chart, 2 to 24 px from its top edge, and
+# about 270 px wide: in a narrow window it lay over the title.  The title starts under a band of this height, so
+# the toolbar covers no text at any width.
+TOOLBAR_BAND_PX = 26
+_TITLE_PAD_PX = TOOLBAR_BAND_PX + 6
+
 _template = go.layout.Template(
     layout=go.Layout(
         colorway=PALETTE,
         font=dict(family="Arial, Helvetica, sans-serif", size=14, color="#222"),
         title=dict(x=0.0, xanchor="left", xref="container", y=1.0, yanchor="top", yref="container",
-                   pad=dict(t=12, l=4), font=dict(size=18)),
+                   pad=dict(t=_TITLE_PAD_PX, l=4), font=dict(size=18)),
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis=dict(showline=True, linecolor="#444", gridcolor="#e5e5e5", ticks="outside", tickangle=0,
@@ -174,7 +180,7 @@ def fit(fig):
         if fig.layout.yaxis.visible is not False:
             _tick_lines(fig, "y", size)
         rows = _legend_rows(fig, size)
-        title_h = 12 + 18 * _LINE_PX + 10
+        title_h = _TITLE_PAD_PX + 18 * _LINE_PX + 10
         top = title_h + (rows * (line + 6) + 10 if rows else 0)
         source = next((a for a in fig.layout.annotations if a.name == "source"), None)
         source_lines = source.text.count("<br>") + 1 if source is not None else 0
@@ -204,3 +210,27 @@ def source_of(fig) -> str:
         if ann.name == "source":
             return ann.text.replace("<br>", " ")
     return ""
+
+
+def stagger(positions, rows=None, min_gap: float = 1.0, step: float = 0.25, levels: int = 5) -> list[float]:
+    """Vertical offsets that keep markers close in position from covering each other.
+
+    ``positions`` are the markers' x values (numbers), ``rows`` the row each stands in (markers in different rows
+    never meet; ``None``: one row).  Within a row, markers are taken from left to right, and each goes to the first
+    level (0, +step, -step, +2 step, …, ``levels`` in all) where the last marker is at least ``min_gap`` to its left;
+    a marker that finds none goes to the level whose last marker is furthest left.  Returns one offset per marker,
+    in the order given."""
+    positions = [float(p) for p in positions]
+    rows = [None] * len(positions) if rows is None else list(rows)
+    if len(rows) != len(positions):
+        raise ValueError("stagger needs one row per position")
+    order = [0.0] + [sign * k * step for k in range(1, levels) for sign in (1, -1)][: max(levels - 1, 0)]
+    offsets = [0.0] * len(positions)
+    last: dict = {}
+    for i in sorted(range(len(positions)), key=lambda i: positions[i]):
+        used = last.setdefault(rows[i], {})
+        free = [o for o in order if o not in used or positions[i] - used[o] >= min_gap]
+        offset = free[0] if free else min(order, key=lambda o: used[o])
+        used[offset] = positions[i]
+        offsets[i] = offset
+    return offsets

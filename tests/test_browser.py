@@ -225,8 +225,7 @@ def assert_text_fits_on_hover(page, title: str, shots: Path | None = None, name:
 
             _wait_for(page, hovered, f"plotly's toolbar on {title!r}", timeout=15)
             if shots is not None and name:
-                box = chart.locator(".main-svg").first.bounding_box()  # the chart as drawn, the mouse still on it
-                page.screenshot(path=str(shots / f"{name}_hover_{width}.png"), clip=box)
+                page.screenshot(path=str(shots / f"{name}_hover_{width}.png"))  # the window, the mouse still on it
             assert_text_fits(page, title, when=f"with the mouse over {title!r} in a {width} px window")
     finally:
         page.mouse.move(1, 1)
@@ -748,6 +747,12 @@ def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab,
     for _ in range(10):
         page.keyboard.press("ArrowRight")
     _wait_for(page, lambda: lead() > before + 0.1, "the leading agency to go further with more zeal")
+    # a screen reader announces what the readout shows ("20%"), not the slider's raw value (0.2)
+    zeal = page.locator(".mh-radical-zeal")
+    shown = zeal.locator(".widget-readout").inner_text().strip()
+    assert shown.endswith("%"), shown
+    _wait_for(page, lambda: zeal.locator(".noUi-handle").get_attribute("aria-valuetext") == shown,
+              f"the zeal slider's aria-valuetext to read {shown!r}")
     assert "times what the leader asked for" in page.locator(".mh-radical-summary").inner_text()
     assert_text_fits(page, chart, when="with a vaguer leader")
     page.locator(".mh-radical-summary").scroll_into_view_if_needed()
