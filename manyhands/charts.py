@@ -77,7 +77,7 @@ def style(fig, *, title: str, x_title: str, y_title: str | None, source: str, he
     fig.update_layout(
         template=TEMPLATE_NAME,
         title_text=title,
-        xaxis_title_text=x_title,
+        xaxis_title_text=x_title,  # wrapped by fit, to the plot's width
         yaxis_title_text=y_title,
         meta=dict(plot_height=height),
     )
@@ -151,14 +151,28 @@ def _tick_lines(fig, axis: str, size: float) -> int:
     return max(w.count("<br>") + 1 for w in wrapped)
 
 
+def _left_px(fig, size: float) -> float:
+    """About how wide the left margin grows for the y axis's tick labels and title (plotly's automargin)."""
+    axis = fig.layout.yaxis
+    if axis.visible is False:
+        return 70
+    if axis.tickmode == "array" and axis.ticktext:
+        labels = [line for t in axis.ticktext for line in str(t).split("<br>")]
+    else:
+        labels = [str(v) for v in _values(fig, "y") if v is not None][:200]
+    chars = max((len(t) for t in labels), default=4)
+    return max(70.0, chars * size * _CHAR_PX + 12 + ((size * _LINE_PX + 12) if axis.title.text else 0))
+
+
 def _legend_rows(fig, size: float) -> int:
     shown = [t for t in fig.data if t.visible is not False and t.showlegend is not False and t.name]
     if fig.layout.showlegend is False or not shown or (fig.layout.showlegend is None and len(shown) < 2):
         return 0
     rows, used = 1, 0.0
+    room = PLANNED_WIDTH_PX - max(100.0, _left_px(fig, size) + 30)  # the legend starts where the plot does
     for trace in shown:
         entry = 40 + len(str(trace.name)) * size * _CHAR_PX
-        if used and used + entry > PLANNED_WIDTH_PX - 100:
+        if used and used + entry > room:
             rows, used = rows + 1, 0.0
         used += entry
     if fig.layout.legend.title.text:
@@ -185,7 +199,12 @@ def fit(fig):
         source = next((a for a in fig.layout.annotations if a.name == "source"), None)
         source_lines = source.text.count("<br>") + 1 if source is not None else 0
         ticks_h = 6 + x_lines * line + 6 if x_lines else 0
-        xtitle_h = (10 + line) if fig.layout.xaxis.visible is not False and fig.layout.xaxis.title.text else 0
+        x_title = fig.layout.xaxis.title.text
+        if x_title:  # centred under the plot: wrapped to the plot's planned width, else cut off in a narrow window
+            room = PLANNED_WIDTH_PX - _left_px(fig, size) - 30
+            x_title = "<br>".join(_wrap(x_title.replace("<br>", " "), _chars(room, size)))
+            fig.layout.xaxis.title.text = x_title
+        xtitle_h = (10 + line * (x_title.count("<br>") + 1)) if fig.layout.xaxis.visible is not False and x_title else 0
         if source is not None:
             source.yshift = -(ticks_h + xtitle_h + 8)
         bottom = ticks_h + xtitle_h + 8 + source_lines * SOURCE_SIZE * _LINE_PX + 12
