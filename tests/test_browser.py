@@ -219,7 +219,8 @@ def assert_text_fits_on_hover(page, title: str, shots: Path | None = None, name:
                 box = chart.locator(".main-svg").first.bounding_box()
                 if not box or box["height"] < 20:  # plotly is still drawing it at the new width
                     return False
-                page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5, steps=3)
+                # over the chart near its bottom left corner (the source line), where no point opens a hover label
+                page.mouse.move(box["x"] + 12, box["y"] + box["height"] - 8, steps=3)
                 page.wait_for_timeout(500)  # the toolbar fades in
                 return _toolbar_shown(page, title)
 
@@ -436,6 +437,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
         page.keyboard.press(key)
         _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [end], f"the stance marker to reach {end}")
         assert_text_fits(page, "Where you stand", when=f"with the marker at {end}")
+        page.screenshot(path=str(shots / f"lesson00_stance_at_{end}.png"))
     for _ in range(4):
         page.keyboard.press("ArrowLeft")
     _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker back at 6")
