@@ -439,7 +439,7 @@ def test_debate_map_markers_do_not_cover_each_other():
     points = [(x, y, d) for t in view.figure.data for x, y, d in zip(t.x, t.y, t.customdata)]
     years = [p[0] for p in points]
     # pixels at the planned width (plot area about PLANNED_WIDTH_PX - 200) and the plot's height per row
-    per_year = (charts.PLANNED_WIDTH_PX - 200) / (max(years) - min(years))
+    per_year = (charts.PLANNED_WIDTH_PX - 260) / (max(years) - min(years))
     rows = len(set(works["debate"]))
     per_row = (view.figure.layout.height - view.figure.layout.margin.t - view.figure.layout.margin.b) / rows
     size = view.MARKER_PX

@@ -296,7 +296,8 @@ class DebateMap(_Displayable):
         # so that each marker stays visible and can be hovered (the famine's 2004, 2005, 2007 and 2008, say)
         row = {d: i for i, d in enumerate(debates)}
         years = self.works["year_published"].astype(float)
-        gap = self.MARKER_PX * (years.max() - years.min()) / (charts.PLANNED_WIDTH_PX - 200)
+        # the plot's planned width: the chart's less the debates' labels (about 230 px) and the right margin
+        gap = (self.MARKER_PX + 4) * (years.max() - years.min()) / (charts.PLANNED_WIDTH_PX - 260)
         offsets = charts.stagger(years, self.works["debate"], min_gap=gap, step=0.22, levels=3)
         self.works = self.works.assign(hover=hover, y=[row[d] + o for d, o in zip(self.works["debate"], offsets)])
         for i, emphasis in enumerate(dict.fromkeys(self.works["emphasis"])):
