@@ -219,12 +219,18 @@ def assert_text_fits_on_hover(page, title: str, shots: Path | None = None, name:
                 box = chart.locator(".main-svg").first.bounding_box()
                 if not box or box["height"] < 20:  # plotly is still drawing it at the new width
                     return False
-                # over the chart near its bottom left corner (the source line), where no point opens a hover label
-                page.mouse.move(box["x"] + 12, box["y"] + box["height"] - 8, steps=3)
+                # over the chart near its top left corner (by the title), where no point opens a hover label
+                x, y = box["x"] + 12, box["y"] + 50
+                page.mouse.move(x, y, steps=3)
                 page.wait_for_timeout(500)  # the toolbar fades in
+                under = page.evaluate("""([x, y, i, sel]) => { const el = document.elementFromPoint(x, y);
+                    const gd = document.querySelectorAll(sel)[i];
+                    return el && !gd.contains(el) ? el.tagName + '.' + String(el.className).slice(0, 60) + ' '
+                        + (el.textContent || '').trim().slice(0, 60) : null; }""", [x, y, _chart_index(page, title), CHARTS])
+                assert under is None, f"the mouse over the chart reaches another element, which lies over it: {under}"
                 return _toolbar_shown(page, title)
 
-            _wait_for(page, hovered, f"plotly's toolbar on {title!r}", timeout=15)
+            _wait_for(page, hovered, f"plotly's toolbar on {title!r} in a {width} px window", timeout=15)
             if shots is not None and name:
                 page.screenshot(path=str(shots / f"{name}_hover_{width}.png"))  # the window, the mouse still on it
             assert_text_fits(page, title, when=f"with the mouse over {title!r} in a {width} px window")
