@@ -64,7 +64,7 @@ lab-config: $(VENV)/lab-config/.written
 
 lab: setup lab-config
 	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
-	  --ServerApp.root_dir=$(CURDIR) $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) lessons/00_two_comments.ipynb
+	  --ServerApp.root_dir=$(CURDIR) --ServerApp.base_url=/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) lessons/00_two_comments.ipynb
 
 test: setup-dev system
 	$(BIN)/python -m pytest

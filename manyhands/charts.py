@@ -17,12 +17,18 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 TEMPLATE_NAME = "manyhands"
 
+# plotly's toolbar (the modebar) shows on hover at the top right of a chart, 2 to 24 px from its top edge, and
+# about 270 px wide: in a narrow window it lay over the title.  The title starts under a band of this height, so
+# the toolbar covers no text at any width.
+TOOLBAR_BAND_PX = 26
+_TITLE_PAD_PX = TOOLBAR_BAND_PX + 6
+
 _template = go.layout.Template(
     layout=go.Layout(
         colorway=PALETTE,
         font=dict(family="Arial, Helvetica, sans-serif", size=14, color="#222"),
         title=dict(x=0.0, xanchor="left", xref="container", y=1.0, yanchor="top", yref="container",
-                   pad=dict(t=12, l=4), font=dict(size=18)),
+                   pad=dict(t=_TITLE_PAD_PX, l=4), font=dict(size=18)),
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis=dict(showline=True, linecolor="#444", gridcolor="#e5e5e5", ticks="outside", tickangle=0,
@@ -71,7 +77,7 @@ def style(fig, *, title: str, x_title: str, y_title: str | None, source: str, he
     fig.update_layout(
         template=TEMPLATE_NAME,
         title_text=title,
-        xaxis_title_text=x_title,
+        xaxis_title_text=x_title,  # wrapped by fit, to the plot's width
         yaxis_title_text=y_title,
         meta=dict(plot_height=height),
     )
@@ -145,14 +151,28 @@ def _tick_lines(fig, axis: str, size: float) -> int:
     return max(w.count("<br>") + 1 for w in wrapped)
 
 
+def _left_px(fig, size: float) -> float:
+    """About how wide the left margin grows for the y axis's tick labels and title (plotly's automargin)."""
+    axis = fig.layout.yaxis
+    if axis.visible is False:
+        return 70
+    if axis.tickmode == "array" and axis.ticktext:
+        labels = [line for t in axis.ticktext for line in str(t).split("<br>")]
+    else:
+        labels = [str(v) for v in _values(fig, "y") if v is not None][:200]
+    chars = max((len(t) for t in labels), default=4)
+    return max(70.0, chars * size * _CHAR_PX + 12 + ((size * _LINE_PX + 12) if axis.title.text else 0))
+
+
 def _legend_rows(fig, size: float) -> int:
     shown = [t for t in fig.data if t.visible is not False and t.showlegend is not False and t.name]
     if fig.layout.showlegend is False or not shown or (fig.layout.showlegend is None and len(shown) < 2):
         return 0
     rows, used = 1, 0.0
+    room = PLANNED_WIDTH_PX - max(100.0, _left_px(fig, size) + 30)  # the legend starts where the plot does
     for trace in shown:
         entry = 40 + len(str(trace.name)) * size * _CHAR_PX
-        if used and used + entry > PLANNED_WIDTH_PX - 100:
+        if used and used + entry > room:
             rows, used = rows + 1, 0.0
         used += entry
     if fig.layout.legend.title.text:
@@ -174,12 +194,17 @@ def fit(fig):
         if fig.layout.yaxis.visible is not False:
             _tick_lines(fig, "y", size)
         rows = _legend_rows(fig, size)
-        title_h = 12 + 18 * _LINE_PX + 10
+        title_h = _TITLE_PAD_PX + 18 * _LINE_PX + 10
         top = title_h + (rows * (line + 6) + 10 if rows else 0)
         source = next((a for a in fig.layout.annotations if a.name == "source"), None)
         source_lines = source.text.count("<br>") + 1 if source is not None else 0
         ticks_h = 6 + x_lines * line + 6 if x_lines else 0
-        xtitle_h = (10 + line) if fig.layout.xaxis.visible is not False and fig.layout.xaxis.title.text else 0
+        x_title = fig.layout.xaxis.title.text
+        if x_title:  # centred under the plot: wrapped to the plot's planned width, else cut off in a narrow window
+            room = PLANNED_WIDTH_PX - _left_px(fig, size) - 30
+            x_title = "<br>".join(_wrap(x_title.replace("<br>", " "), _chars(room, size)))
+            fig.layout.xaxis.title.text = x_title
+        xtitle_h = (10 + line * (x_title.count("<br>") + 1)) if fig.layout.xaxis.visible is not False and x_title else 0
         if source is not None:
             source.yshift = -(ticks_h + xtitle_h + 8)
         bottom = ticks_h + xtitle_h + 8 + source_lines * SOURCE_SIZE * _LINE_PX + 12
@@ -204,3 +229,27 @@ def source_of(fig) -> str:
         if ann.name == "source":
             return ann.text.replace("<br>", " ")
     return ""
+
+
+def stagger(positions, rows=None, min_gap: float = 1.0, step: float = 0.25, levels: int = 5) -> list[float]:
+    """Vertical offsets that keep markers close in position from covering each other.
+
+    ``positions`` are the markers' x values (numbers), ``rows`` the row each stands in (markers in different rows
+    never meet; ``None``: one row).  Within a row, markers are taken from left to right, and each goes to the first
+    level (0, +step, -step, +2 step, …, ``levels`` in all) where the last marker is at least ``min_gap`` to its left;
+    a marker that finds none goes to the level whose last marker is furthest left.  Returns one offset per marker,
+    in the order given."""
+    positions = [float(p) for p in positions]
+    rows = [None] * len(positions) if rows is None else list(rows)
+    if len(rows) != len(positions):
+        raise ValueError("stagger needs one row per position")
+    order = [0.0] + [sign * k * step for k in range(1, levels) for sign in (1, -1)][: max(levels - 1, 0)]
+    offsets = [0.0] * len(positions)
+    last: dict = {}
+    for i in sorted(range(len(positions)), key=lambda i: positions[i]):
+        used = last.setdefault(rows[i], {})
+        free = [o for o in order if o not in used or positions[i] - used[o] >= min_gap]
+        offset = free[0] if free else min(order, key=lambda o: used[o])
+        used[offset] = positions[i]
+        offsets[i] = offset
+    return offsets

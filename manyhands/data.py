@@ -276,7 +276,7 @@ def source_line(name: str) -> str:
     for ref_id in ids:
         key = _short(refs[ref_id])
         counts[key] = counts.get(key, 0) + 1
-    if len(counts) > 4:  # a caption must stay short: name the span; the full list is under Sources
-        keys = list(counts)
-        return f"Source: {len(ids)} works, {keys[0]} to {keys[-1]}; full references under Sources at the end of the lesson"
+    if len(counts) > 4:  # a caption must stay short: say how many works and where they are listed
+        # (not "first to last": the first and last entries of the list are neither the oldest nor the newest)
+        return f"Sources: the {len(ids)} works listed under Sources at the end of the lesson"
     return "Source: " + "; ".join(c if n == 1 else f"{c} ({n} entries)" for c, n in counts.items())

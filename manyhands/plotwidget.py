@@ -102,6 +102,10 @@ async function render({ model, el }) {
   let drawing = Promise.resolve();
   const draw = () => {
     const figure = unpack(JSON.parse(model.get('figure') || '{}'));
+    // the chart's box keeps the figure's height: with responsive: true, plotly redraws a figure after a window
+    // resize in a box of 100% of its parent's height, which is 0 here, and the chart then lay over what follows
+    const height = figure.layout && figure.layout.height;
+    gd.style.height = height ? height + 'px' : '';
     drawing = drawing.then(() => Plotly.react(gd, figure.data || [], figure.layout || {},
                                               {responsive: true, displaylogo: false}));
     return drawing;

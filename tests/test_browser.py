@@ -135,6 +135,16 @@ JS_TEXT_BOXES = """(title) => Array.from(document.querySelectorAll('""" + CHARTS
       texts.push({kind, text: words.slice(0, 60), left: r.left, top: r.top, right: r.right, bottom: r.bottom});
     }
   }
+  // plotly's toolbar (the modebar), while it shows: on hover its buttons fade in over the top of the chart
+  const shown = Array.from(gd.querySelectorAll('.modebar-group')).filter(g => {
+    const r = g.getBoundingClientRect();
+    return r.width >= 0.5 && r.height >= 0.5 && parseFloat(getComputedStyle(g).opacity) > 0.5;
+  }).map(g => g.getBoundingClientRect());
+  if (shown.length) {
+    texts.push({kind: 'toolbar', text: 'plotly toolbar', left: Math.min(...shown.map(r => r.left)),
+                top: Math.min(...shown.map(r => r.top)), right: Math.max(...shown.map(r => r.right)),
+                bottom: Math.max(...shown.map(r => r.bottom))});
+  }
   return {title: gd.layout && gd.layout.title ? gd.layout.title.text : null,
           svg: {left: svg.left, top: svg.top, right: svg.right, bottom: svg.bottom}, texts};
 })"""
@@ -149,6 +159,8 @@ def text_layout_problems(page, title: str | None = None) -> list[str]:
         name, svg, texts = fig["title"], fig["svg"], fig["texts"]
         label = lambda t: f"{t['kind']} {t['text']!r}"
         for t in texts:
+            if t["kind"] == "toolbar":  # plotly places it over the chart's corner: only what it covers matters
+                continue
             if (t["left"] < svg["left"] - TOLERANCE_PX or t["right"] > svg["right"] + TOLERANCE_PX
                     or t["top"] < svg["top"] - TOLERANCE_PX or t["bottom"] > svg["bottom"] + TOLERANCE_PX):
                 problems.append(f"{name!r}: {label(t)} is cut off by the edge of the chart")
@@ -170,6 +182,62 @@ def assert_text_fits(page, title: str | None = None, when: str = "", timeout: fl
             break
         page.wait_for_timeout(300)
     assert not problems, f"{len(problems)} text collisions {when}:\n" + "\n".join(problems)
+
+
+# The widths at which a chart's hover state is checked: the test's window, and a laptop's window of 1080 px with
+# JupyterLab's file browser open (the chart is then about 650 px wide, the course's planned 640 px: charts.py).
+HOVER_WIDTHS = (1400, 1080)
+
+
+def _chart_index(page, title: str) -> int:
+    titles = page.evaluate("() => Array.from(document.querySelectorAll('" + CHARTS + "')).map("
+                           "gd => gd.layout && gd.layout.title ? gd.layout.title.text : null)")
+    assert title in titles, f"no rendered plotly chart titled {title!r}"
+    return titles.index(title)
+
+
+def _toolbar_shown(page, title: str) -> bool:
+    return any(t["kind"] == "toolbar" for fig in page.evaluate(JS_TEXT_BOXES, title) for t in fig["texts"])
+
+
+def assert_text_fits_on_hover(page, title: str, shots: Path | None = None, name: str = "") -> None:
+    """Hover a chart (plotly then shows its toolbar over the top of it) and check that neither the toolbar nor any
+    text covers another text, at each of HOVER_WIDTHS; the window is set back to its first width afterwards."""
+    try:
+        for width in HOVER_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.wait_for_timeout(1200)  # JupyterLab and plotly lay the page out again
+            chart = page.locator(CHARTS).nth(_chart_index(page, title))
+
+            def hovered():
+                page.mouse.move(1, 1)
+                # the cell first (JupyterLab lays out cells out of view only roughly), then the chart's svg
+                chart.evaluate("el => (el.closest('.jp-Cell') || el).scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(300)
+                chart.evaluate("el => el.querySelector('.main-svg').scrollIntoView({block: 'center'})")
+                page.wait_for_timeout(300)
+                box = chart.locator(".main-svg").first.bounding_box()
+                if not box or box["height"] < 20:  # plotly is still drawing it at the new width
+                    return False
+                # over the chart near its top left corner (by the title), where no point opens a hover label
+                x, y = box["x"] + 12, box["y"] + 50
+                page.mouse.move(x, y, steps=3)
+                page.wait_for_timeout(500)  # the toolbar fades in
+                under = page.evaluate("""([x, y, i, sel]) => { const el = document.elementFromPoint(x, y);
+                    const gd = document.querySelectorAll(sel)[i];
+                    return el && !gd.contains(el) ? el.tagName + '.' + String(el.className).slice(0, 60) + ' '
+                        + (el.textContent || '').trim().slice(0, 60) : null; }""", [x, y, _chart_index(page, title), CHARTS])
+                assert under is None, f"the mouse over the chart reaches another element, which lies over it: {under}"
+                return _toolbar_shown(page, title)
+
+            _wait_for(page, hovered, f"plotly's toolbar on {title!r} in a {width} px window", timeout=15)
+            if shots is not None and name:
+                page.screenshot(path=str(shots / f"{name}_hover_{width}.png"))  # the window, the mouse still on it
+            assert_text_fits(page, title, when=f"with the mouse over {title!r} in a {width} px window")
+    finally:
+        page.mouse.move(1, 1)
+        page.set_viewport_size({"width": HOVER_WIDTHS[0], "height": 1000})
+        page.wait_for_timeout(800)
 
 
 def axe_violations(page) -> tuple[list[dict], list[dict]]:
@@ -314,6 +382,10 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
     page.screenshot(path=str(shots / "lesson00_loaded.png"), full_page=False)
     assert_text_fits(page, when="after running lesson 00")
+    # on hover plotly shows its toolbar at the top right of a chart: it must cover no title or other text
+    for name, title in (("lesson00_tags", "Your tags so far, by comment"), ("lesson00_stance", "Where you stand"),
+                        ("lesson00_debates", "Key works in the debates this course follows")):
+        assert_text_fits_on_hover(page, title, shots, name)
 
     # 1. claim sorter: tag sentence A02 as normative; the tally for comment A moves from 0 to 1
     before = _figure(page, "Your tags so far, by comment")["data"][0]
@@ -371,6 +443,7 @@ def test_lesson_00_widgets_respond_in_jupyterlab(lab, page, shots):
         page.keyboard.press(key)
         _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [end], f"the stance marker to reach {end}")
         assert_text_fits(page, "Where you stand", when=f"with the marker at {end}")
+        page.screenshot(path=str(shots / f"lesson00_stance_at_{end}.png"))
     for _ in range(4):
         page.keyboard.press("ArrowLeft")
     _wait_for(page, lambda: _figure(page, "Where you stand")["data"][1]["x"] == [6], "the stance marker back at 6")
@@ -666,6 +739,11 @@ def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab,
     base, home = lab
     errors = _run_lesson(page, base, "04_working_towards_the_fuehrer.ipynb", ".mh-grid-dimension select", charts=3)
     assert_text_fits(page, when="after running lesson 04")
+    # on hover plotly shows its toolbar at the top right of a chart: it must cover no title or other text
+    for name, title in (("lesson04_model", "How far agencies go beyond what the leader asked"),
+                        ("lesson04_timeline", "Documents of command in Nazi Germany, 1939–1943"),
+                        ("lesson04_grid_chart", "Your ratings of the evidence")):
+        assert_text_fits_on_hover(page, title, shots, name)
     _wait_for(page, lambda: page.locator(".mh-check-turn").count() == 6, "six 'Your turn' messages")
 
     # the model: more reward for zeal (moved by keyboard alone) lets the most radical agency go further
@@ -677,6 +755,12 @@ def test_lesson_04_widgets_respond_and_the_grid_is_kept_in_the_records_file(lab,
     for _ in range(10):
         page.keyboard.press("ArrowRight")
     _wait_for(page, lambda: lead() > before + 0.1, "the leading agency to go further with more zeal")
+    # a screen reader announces what the readout shows ("20%"), not the slider's raw value (0.2)
+    zeal = page.locator(".mh-radical-zeal")
+    shown = zeal.locator(".widget-readout").inner_text().strip()
+    assert shown.endswith("%"), shown
+    _wait_for(page, lambda: zeal.locator(".noUi-handle").get_attribute("aria-valuetext") == shown,
+              f"the zeal slider's aria-valuetext to read {shown!r}")
     assert "times what the leader asked for" in page.locator(".mh-radical-summary").inner_text()
     assert_text_fits(page, chart, when="with a vaguer leader")
     page.locator(".mh-radical-summary").scroll_into_view_if_needed()

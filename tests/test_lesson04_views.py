@@ -104,3 +104,77 @@ def test_the_grid_makes_its_citations_from_the_source_ids():
     grid = widgets.ComparisonGrid(pd.concat([rows, caveat], ignore_index=True))
     grid.dimension.value = rows.iloc[0]["dimension_id"]
     assert "(no source)" in grid.evidence.value
+
+
+# ---- the documents' time line (issue 24, item 14) -------------------------------------------------
+
+def _nazi_timeline():
+    from manyhands import data
+
+    nazi = data.load("nazi_documents")
+    nazi = nazi.assign(citation=[data.cite(s) for s in nazi["source_id"]])
+    return widgets.DecisionTimeline(nazi, source=data.source_line("nazi_documents"),
+                                    subject="Documents of command in Nazi Germany", noun="documents")
+
+
+def _marker_px(fig, x_days: float, y: float, span_days: float, rows: int) -> tuple[float, float]:
+    """A marker's position in pixels on the chart at its planned width (the y tick labels take ~220 px)."""
+    from manyhands import charts
+
+    width = charts.PLANNED_WIDTH_PX - 220
+    height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    return x_days / span_days * width, y / rows * height
+
+
+def test_the_time_line_rows_say_what_the_signatures_show():
+    timeline = _nazi_timeline()
+    axis = timeline.figure.layout.yaxis
+    assert axis.visible is not False and axis.title.text == "What the copy read shows"
+    labels = [t.replace("<br>", " ") for t in axis.ticktext]
+    assert labels == ["signed by name", "no signature (a record)", "signatures not checked"]
+    chosen = timeline.figure.data[0]
+    rows = dict(zip(chosen.x, chosen.y))
+    # each document sits in (or next to) the row of its signatures: Hitler's authorisation of 1 September 1939 is signed,
+    # the Jäger report's signatures are not checked, Goebbels's diary carries none
+    level = dict(zip(labels, axis.tickvals))
+    assert abs(rows["1939-09-01"] - level["signed by name"]) < 0.3
+    assert abs(rows["1941-12-01"] - level["signatures not checked"]) < 0.3
+    assert abs(rows["1941-12-12"] - level["no signature (a record)"]) < 0.3
+    assert "One row for what the copy read shows of the signatures: signed by name (4)" in timeline.description.value
+
+
+def test_no_two_documents_of_the_time_line_cover_each_other():
+    timeline = _nazi_timeline()
+    chosen = timeline.figure.data[0]
+    dates = pd.to_datetime(list(chosen.x))
+    days = [(d - dates.min()).days for d in dates]
+    span, rows = max(days), len(timeline.rows)
+    points = [_marker_px(timeline.figure, d, y, span, rows) for d, y in zip(days, chosen.y)]
+    size = timeline.MARKER_PX
+    for i, (xa, ya) in enumerate(points):
+        for j in range(i + 1, len(points)):
+            xb, yb = points[j]
+            assert abs(xa - xb) >= size or abs(ya - yb) >= size, (
+                f"{chosen.x[i]} and {chosen.x[j]} cover each other ({abs(xa - xb):.0f} x {abs(ya - yb):.0f} px)")
+    # December 1941: the Jäger report, the Night and Fog decree and Goebbels's notes each stand apart
+    december = [p for x, p in zip(chosen.x, points) if x.startswith("1941-12")]
+    assert len(december) == 3 and len({round(y) for _x, y in december}) == 3
+
+
+def test_the_time_line_still_filters_by_actor_on_its_rows():
+    timeline = _nazi_timeline()
+    everyone = dict(zip(timeline.figure.data[0].x, timeline.figure.data[0].y))
+    timeline.controls["actor"].value = "Hitler"
+    chosen, others = timeline.figure.data
+    assert len(chosen.x) == 4 and len(others.x) == 6
+    assert all(everyone[x] == y for x, y in zip(chosen.x + others.x, chosen.y + others.y))  # no document moves
+
+
+def test_the_time_line_source_line_is_short_and_says_where_the_works_are():
+    from manyhands import charts, data
+
+    timeline = _nazi_timeline()
+    line = charts.source_of(timeline.figure)
+    works = len(data.resource("nazi_documents")["sources"])
+    assert line == f"Sources: the {works} works listed under Sources at the end of the lesson"
+    assert "Hitler, 1 September 1939 to" not in line

@@ -464,3 +464,55 @@ def test_each_lessons_records_panel_names_its_lesson():
         cells = [c.source for c in nbformat.read(path, 4).cells if "RecordsPanel(" in c.source]
         for source in cells:
             assert f'RecordsPanel(lesson="{path.name[:2]}")' in source, path.name
+
+
+# ---- markers that must not cover each other, labels at their place, the toolbar's band (issue 24, items 14-15)
+
+def test_stagger_separates_markers_close_in_one_row_only():
+    assert charts.stagger([2004, 2005, 2007, 2008], min_gap=2.5, step=0.2) == [0.0, 0.2, 0.0, 0.2]
+    assert charts.stagger([1999, 1999, 1999], min_gap=1, step=0.2) == [0.0, 0.2, -0.2]
+    assert charts.stagger([1, 1], rows=["a", "b"]) == [0.0, 0.0]  # different rows never meet
+    assert charts.stagger([5, 1, 1.1], min_gap=1, step=0.3) == [0.0, 0.0, 0.3]  # the order given is kept
+    assert charts.stagger([], rows=[]) == []
+    with pytest.raises(ValueError):
+        charts.stagger([1, 2], rows=["a"])
+
+
+def test_debate_map_markers_do_not_cover_each_other():
+    works = data.load("historiography")
+    view = widgets.DebateMap(works, source="Source: test")
+    points = [(x, y, d) for t in view.figure.data for x, y, d in zip(t.x, t.y, t.customdata)]
+    years = [p[0] for p in points]
+    # pixels at the planned width (plot area about PLANNED_WIDTH_PX - 200) and the plot's height per row
+    per_year = (charts.PLANNED_WIDTH_PX - 260) / (max(years) - min(years))
+    rows = len(set(works["debate"]))
+    per_row = (view.figure.layout.height - view.figure.layout.margin.t - view.figure.layout.margin.b) / rows
+    size = view.MARKER_PX
+    for i, (xa, ya, da) in enumerate(points):
+        for xb, yb, db in points[i + 1:]:
+            assert abs(xa - xb) * per_year >= size or abs(ya - yb) * per_row >= size * 0.9, (da, xa, db, xb)
+    # every marker stays in its debate's row, whose label is on the axis
+    axis = view.figure.layout.yaxis
+    labels = {t.replace("<br>", " "): v for t, v in zip(axis.ticktext, axis.tickvals)}
+    assert all(abs(y - labels[d]) < 0.5 for _x, y, d in points)
+    famine = sorted((x, y) for x, y, d in points if d == "The famine of 1932–33" and 2004 <= x <= 2008)
+    assert len(famine) == 4 and len({y for _x, y in famine}) > 1
+
+
+def test_stance_label_stands_above_its_marker_at_the_pole(tmp_path):
+    view = widgets.StanceScale("00", path=tmp_path / "stance.json")
+    label = next(a for a in view.figure.layout.annotations if a.name == "now label")
+    assert not view.chosen and label.visible is False
+    for value, anchor in ((10, "right"), (0, "left"), (5, "center")):
+        view.controls["position"].value = value
+        label = next(a for a in view.figure.layout.annotations if a.name == "now label")
+        assert label.visible and label.text == stance.describe(value)
+        assert label.x == value and label.xanchor == anchor and label.showarrow and label.ay < -20  # above, joined
+    assert view.figure.data[1].mode == "markers"  # no second copy of the words beside the marker
+
+
+def test_titles_start_under_the_toolbar_band():
+    fig = charts.figure_widget(title="A title", x_title="x (units)", y_title="y (units)", source="Source: test")
+    template = fig.layout.template.layout.title
+    assert template.pad.t >= charts.TOOLBAR_BAND_PX + 4 and template.y == 1 and template.yanchor == "top"
+    assert fig.layout.margin.t >= template.pad.t + 18 * 1.2  # the title's line fits above the plot

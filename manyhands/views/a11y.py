@@ -3,7 +3,8 @@
 ipywidgets 8 draws a slider's handle (role="slider") without an accessible name, and its toggle buttons show
 which one is selected only by colour.  ``A11y`` is an invisible anywidget placed in a view: in the browser it
 watches the view's DOM and gives every slider handle the name of its label (or a name given here), every
-toggle button ``aria-pressed`` (kept in step with the selection), every group of toggle buttons a name and
+toggle button ``aria-pressed`` (kept in step with the selection), every slider handle ``aria-valuetext`` (the value as its
+readout shows it, "10%" rather than 0.1), every group of toggle buttons a name and
 the role "group", and every control of the view a focus ring that shows (3 px, the palette's blue).
 """
 
@@ -37,6 +38,10 @@ function fix(root, names) {
     const box = handle.closest('.widget-slider, .jupyter-widget-slider, .widget-inline-hbox');
     const name = box && nameOf(box, names);
     if (name && handle.getAttribute('aria-label') !== name) handle.setAttribute('aria-label', name);
+    // a screen reader announces aria-valuenow (0.1) unless aria-valuetext says what the readout shows (10%)
+    const readout = box && box.querySelector('.widget-readout');
+    const shown = readout ? (readout.textContent || readout.value || '').trim() : '';
+    if (shown && handle.getAttribute('aria-valuetext') !== shown) handle.setAttribute('aria-valuetext', shown);
   }
   for (const group of root.querySelectorAll('.widget-toggle-buttons')) {
     if (group.parentElement && group.parentElement.closest('.widget-toggle-buttons')) continue;  // the inner row
@@ -72,7 +77,9 @@ function render({ model, el }) {
     if (!root) { setTimeout(attach, 100); return; }
     run();
     observer = new MutationObserver(schedule);
-    observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+    // 'aria-valuenow' and the readout's text: a moved slider gets its new aria-valuetext
+    observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: ['class', 'aria-valuenow'] });
   };
   attach();
   model.on('change:names', schedule);

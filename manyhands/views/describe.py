@@ -107,13 +107,18 @@ def procurement(positions: list[str], taken: list[float], left: list[float]) -> 
     return "Stacked bars: " + "; ".join(parts) + "."
 
 
-def timeline(chosen: pd.DataFrame, total: int, who: str, noun: str = "decisions") -> str:
-    """The decisions time line: which decisions are highlighted (``who``: 'everyone' or an actor)."""
+def timeline(chosen: pd.DataFrame, total: int, who: str, noun: str = "decisions", rows: dict | None = None) -> str:
+    """The decisions time line: which decisions are highlighted (``who``: 'everyone' or an actor); ``rows``, the
+    chart's rows (what the signatures show) with the number of highlighted ones in each."""
     if chosen.empty:
         return f"Time line of {total} {noun}; none with {who}."
     span = f"from {chosen['date'].min():%d %B %Y} to {chosen['date'].max():%d %B %Y}"
     whose = "" if who == "everyone" else f" with {who}"
-    return f"Time line: {len(chosen)} of {total} {noun}{whose}, {span}; they are listed below the chart."
+    text = f"Time line: {len(chosen)} of {total} {noun}{whose}, {span}; they are listed below the chart."
+    if rows:
+        text += " One row for what the copy read shows of the signatures: " + _list(
+            [f"{label} ({n})" for label, n in rows.items()]) + "."
+    return text
 
 
 def harvest(table: pd.DataFrame) -> str:

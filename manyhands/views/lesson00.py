@@ -177,9 +177,14 @@ class StanceScale(_Displayable):
             text=[f"lesson {r['lesson']}, {r['saved_at']}" for r in records], hoverinfo="text",
         )
         self.figure.add_scatter(
-            name="now", mode="markers+text", marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
-            cliponaxis=False, showlegend=True,
+            name="now", mode="markers", marker=dict(symbol="diamond", size=20, color=charts.PALETTE[5]),
+            cliponaxis=False, showlegend=True, hoverinfo="text",
         )
+        # the words for the position: above the marker, joined to it by a line, so that they never sit over
+        # (and seem to name) a position saved earlier on the row below
+        self.figure.add_annotation(name="now label", text="", x=5, y=0, xref="x", yref="y", visible=False,
+                                   showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#444", standoff=11,
+                                   ax=0, ay=-38, yanchor="bottom", font=dict(color="#222"))
         self._mark()
         charts.fit(self.figure)
         self.description = _description()
@@ -217,7 +222,8 @@ class StanceScale(_Displayable):
             marker.x = [] if value is None else [value]
             marker.y = [] if value is None else [0]
             marker.text = [] if value is None else [stance.describe(value)]
-            marker.textposition = _text_side(5 if value is None else value)
+            label = next(a for a in self.figure.layout.annotations if a.name == "now label")
+            label.update(_now_label(value))
         self.save_button.disabled = not self.chosen
         self.save_button.description = "Save my position" if self.chosen else "Choose a position first"
 
@@ -251,8 +257,22 @@ class StanceScale(_Displayable):
         return entry
 
 
+def _now_label(value: int | None) -> dict:
+    """Where the stance chart writes the words for the position ``value``: centred above its marker in the middle
+    of the scale; towards either pole the words end (or start) over the marker, so that they stay inside the chart
+    and lie on the pole's side, with the line from them pointing at the marker."""
+    if value is None:
+        return dict(visible=False, text="")
+    side = _text_side(value)
+    xanchor = "left" if side == "top right" else "right" if side == "top left" else "center"
+    return dict(visible=True, text=stance.describe(value), x=value, xanchor=xanchor,
+                ax={"left": -8, "right": 8, "center": 0}[xanchor])
+
+
 class DebateMap(_Displayable):
     """The historiography as a timeline of key works, coloured by emphasis; pick a debate to bring it forward."""
+
+    MARKER_PX = 13
 
     def __init__(self, works: pd.DataFrame, source: str):
         self.works = works.reset_index(drop=True)
@@ -272,15 +292,24 @@ class DebateMap(_Displayable):
             f"<b>{data.cite(sid)}</b>, <i>{html.escape(refs[sid]['title'])}</i><br>{_wrap(summary)}"
             for sid, summary in zip(self.works["source_id"], self.works["summary"])
         ]
-        self.works = self.works.assign(hover=hover)
+        # one row per debate (first at the bottom); works a few years apart in a row are raised or lowered a little,
+        # so that each marker stays visible and can be hovered (the famine's 2004, 2005, 2007 and 2008, say)
+        row = {d: i for i, d in enumerate(debates)}
+        years = self.works["year_published"].astype(float)
+        # the plot's planned width: the chart's less the debates' labels (about 230 px) and the right margin
+        gap = (self.MARKER_PX + 4) * (years.max() - years.min()) / (charts.PLANNED_WIDTH_PX - 260)
+        offsets = charts.stagger(years, self.works["debate"], min_gap=gap, step=0.22, levels=3)
+        self.works = self.works.assign(hover=hover, y=[row[d] + o for d, o in zip(self.works["debate"], offsets)])
         for i, emphasis in enumerate(dict.fromkeys(self.works["emphasis"])):
             part = self.works[self.works["emphasis"] == emphasis]
             self.figure.add_scatter(
-                name=emphasis, x=part["year_published"].tolist(), y=part["debate"].tolist(), mode="markers",
-                marker=dict(size=13, color=charts.PALETTE[i % len(charts.PALETTE)], symbol=charts.SYMBOLS[i % len(charts.SYMBOLS)],
-                            line=dict(width=1, color="#222")),
-                text=part["hover"].tolist(), hoverinfo="text",
+                name=emphasis, x=part["year_published"].tolist(), y=part["y"].tolist(), mode="markers",
+                marker=dict(size=self.MARKER_PX, color=charts.PALETTE[i % len(charts.PALETTE)],
+                            symbol=charts.SYMBOLS[i % len(charts.SYMBOLS)], line=dict(width=1, color="#222")),
+                text=part["hover"].tolist(), hoverinfo="text", customdata=part["debate"].tolist(),
             )
+        self.figure.update_yaxes(tickmode="array", tickvals=list(range(len(debates))), range=[-0.6, len(debates) - 0.4],
+                                 ticktext=["<br>".join(charts._wrap(d, 28)) for d in debates], zeroline=False)
         self.figure.update_layout(legend_title_text="Weight of explanation on")
         charts.fit(self.figure)
         self.description = _description()
@@ -300,7 +329,7 @@ class DebateMap(_Displayable):
                     trace.marker.opacity = 1.0
                     trace.selectedpoints = None
                 else:
-                    trace.selectedpoints = [i for i, d in enumerate(trace.y) if d == chosen]
+                    trace.selectedpoints = [i for i, d in enumerate(trace.customdata) if d == chosen]
                     trace.selected = dict(marker=dict(opacity=1.0))
                     trace.unselected = dict(marker=dict(opacity=0.15))
         self._describe()

@@ -123,12 +123,32 @@ class ProcurementCalculator(_Displayable):
                 + (f", {real.deficit_mt:.1f} Mt short of the norm for everyone." if real.deficit_mt else "."))
 
 
+# The time line's rows: what the copy the course read shows of the signatures (the course's central evidence).
+SIGNATURE_ROWS = ("signed by name", "no name on the copy read", "no signature (a record)", "signatures not checked")
+
+
+def signature_row(signed_by) -> str:
+    """The row of the decisions time line for a document's ``signed_by`` (one of SIGNATURE_ROWS)."""
+    value = str(signed_by).strip()
+    if value.startswith(data.NOT_CHECKED):
+        return "signatures not checked"
+    if value == "no signature" or value.startswith("not applicable"):
+        return "no signature (a record)"
+    if "no name" in value or "without a name" in value:
+        return "no name on the copy read"
+    return "signed by name"
+
+
 class DecisionTimeline(_Displayable):
     """The decisions of 1932–33 on a time line, filtered by who took part (lesson 02).
 
     ``decisions`` needs the columns date, title, actors (';'-separated), initiated_by, signed_by,
-    carried_out_by, summary and citation (the formatted source of each row).
+    carried_out_by, summary and citation (the formatted source of each row).  The chart has one row for each kind
+    of signature the documents show (``signature_row``), labelled on its y axis; documents close in time in a row
+    are raised or lowered a little so that each stays visible and can be hovered.
     """
+
+    MARKER_PX = 14
 
     def __init__(self, decisions: pd.DataFrame, source: str, subject: str = "Decisions on grain and the famine",
                  noun: str = "decisions"):
@@ -144,16 +164,25 @@ class DecisionTimeline(_Displayable):
         self.controls = {"actor": self.actor}
         first, last = self.decisions["date"].min().year, self.decisions["date"].max().year
         years = f"{first}–{last}" if first != last else f"{first}"
+        kinds = self.decisions["signed_by"].map(signature_row)
+        self.rows = [r for r in SIGNATURE_ROWS if (kinds == r).any()]
+        self.decisions = self.decisions.assign(signatures=kinds)
         self.figure = charts.figure_widget(
-            title=f"{subject}, {years}", x_title="Date", y_title=None, source=source,
-            height=max(380, 120 + 24 * len(actors)))
-        lanes = {a: i for i, a in enumerate(actors)}
-        self._lane = lanes
-        self.figure.add_scatter(name="decisions", mode="markers", marker=dict(size=14, color=charts.PALETTE[0],
+            title=f"{subject}, {years}", x_title="Date", y_title="What the copy read shows", source=source,
+            height=260 + 50 * len(self.rows))
+        # the first row at the top; within a row, documents too close in time to tell apart are staggered
+        level = {r: len(self.rows) - 1 - i for i, r in enumerate(self.rows)}
+        days = (self.decisions["date"] - self.decisions["date"].min()).dt.days.astype(float)
+        gap = (self.MARKER_PX + 2) * max(days.max(), 1.0) / (charts.PLANNED_WIDTH_PX - 220)
+        offsets = charts.stagger(days, kinds, min_gap=gap, step=0.22, levels=3)
+        self._y = {i: level[k] + o for i, k, o in zip(self.decisions.index, kinds, offsets)}
+        self.figure.add_scatter(name="decisions", mode="markers", marker=dict(size=self.MARKER_PX, color=charts.PALETTE[0],
                                 symbol="diamond", line=dict(width=1, color="#222")), hovertemplate="%{text}<extra></extra>")
         self.figure.add_scatter(name="other decisions", mode="markers", marker=dict(size=10, color="#bbbbbb", symbol="circle-open"),
                                 hovertemplate="%{text}<extra></extra>")
-        self.figure.update_yaxes(visible=False, range=[-1, 1])
+        self.figure.update_yaxes(tickmode="array", tickvals=[level[r] for r in self.rows],
+                                 ticktext=[_wrap(r, 14) for r in self.rows],
+                                 range=[-0.6, len(self.rows) - 0.4], showgrid=True, zeroline=False, fixedrange=True)
         self.figure.update_layout(showlegend=True)
         self.listing = w.HTML()
         self.listing.add_class("mh-timeline-listing")
@@ -174,18 +203,17 @@ class DecisionTimeline(_Displayable):
     def _on_change(self, _change=None):
         chosen = self.selected()
         others = self.decisions.drop(chosen.index)
-        # alternate heights so that decisions close in time do not cover each other
-        height = {i: (0.35 if k % 2 else -0.35) for k, i in enumerate(self.decisions.index)}
         with self.figure.batch_update():
             for trace, rows in ((self.figure.data[0], chosen), (self.figure.data[1], others)):
                 trace.x = [d.strftime("%Y-%m-%d") for d in rows["date"]]
-                trace.y = [height[i] for i in rows.index]
+                trace.y = [self._y[i] for i in rows.index]
                 trace.text = self._hover(rows)
             self.figure.data[0].name = (f"all {self.noun}" if self.actor.value == "everyone"
                                         else f"with {self.actor.value}")
             self.figure.data[1].name = f"other {self.noun}"
             charts.fit(self.figure)
-        self.description.value = _p(describe.timeline(chosen, len(self.decisions), self.actor.value, self.noun))
+        rows = {r: int((chosen["signatures"] == r).sum()) for r in self.rows}
+        self.description.value = _p(describe.timeline(chosen, len(self.decisions), self.actor.value, self.noun, rows))
         items = "".join(
             f"<li><b>{r.date:%d %b %Y}: {html.escape(r.title)}</b>. {_who(r)}. "
             f"{html.escape(r.summary)} <i>({html.escape(r.citation)})</i></li>" for r in chosen.itertuples())
