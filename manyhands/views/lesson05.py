@@ -66,13 +66,14 @@ class NetworkView(_Displayable):
         for role in network.ROLES:
             box = w.Checkbox(value=role in present, disabled=role not in present, indent=False,
                              description=role if role in present else f"{role} (no document records it)",
-                             layout=w.Layout(width="auto", margin="0 14px 0 0"))
+                             layout=w.Layout(width="auto", margin="0 14px 0 0"),
+                             _dom_classes=(f"mh-network-{_key(role)}",))  # at construction: no second update
             self.controls[_key(role)] = box
         regimes = sorted(set(self.roles["regime"]))
         self.controls["regime"] = w.Dropdown(options=["all regimes", *regimes], value="all regimes", description="Regime",
-                                             style={"description_width": "60px"}, layout=w.Layout(width="260px"))
-        for name, control in self.controls.items():
-            control.add_class(f"mh-network-{name}")
+                                             style={"description_width": "60px"}, layout=w.Layout(width="260px"),
+                                             _dom_classes=("mh-network-regime",))
+        for control in self.controls.values():
             control.observe(self._on_change, names="value")
         names = {f"mh-network-{_key(r)}": f"Show the role {r}" for r in network.ROLES}
         names["mh-network-regime"] = "Regime shown"
@@ -97,8 +98,7 @@ class NetworkView(_Displayable):
         self.figure.layout.margin.l = 20
         self.figure.layout.margin.r = 20
         self.description = _description()
-        self.summary = w.HTML()
-        self.summary.add_class("mh-network-summary")
+        self.summary = w.HTML(_dom_classes=("mh-network-summary",))
         role_row = w.HBox([w.HTML("<b>Roles shown:</b>", layout=w.Layout(margin="0 10px 0 0")),
                            *[self.controls[_key(r)] for r in network.ROLES]], layout=w.Layout(flex_flow="row wrap"))
         self.view = _view([role_row, self.controls["regime"], self.figure, self.description, self.summary], names=names)
