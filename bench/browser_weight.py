@@ -20,8 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import test_browser as tb  # noqa: E402  (the browser tests' JupyterLab and chromium set-up)
+from frames import Breakdown  # noqa: E402
 
 JS_WATCH = """() => {
   // a chart is counted once, by its cell and its place in that cell, when plotly.js first draws it: JupyterLab
@@ -49,7 +51,7 @@ JS_STATE = """() => ({drawn: window.__mhDrawn.length, last: window.__mhDrawn.len
   now: performance.now() - window.__mhStart})"""
 
 
-def run_all(page, base: str, notebook: str) -> dict:
+def run_all(page, base: str, notebook: str, breakdown=None) -> dict:
     received = {"bytes": 0, "frames": 0, "largest": 0}
 
     def on_socket(ws):
@@ -61,6 +63,8 @@ def run_all(page, base: str, notebook: str) -> dict:
             received["bytes"] += size
             received["frames"] += 1
             received["largest"] = max(received["largest"], size)
+            if breakdown is not None:
+                breakdown.add(payload)
 
         ws.on("framereceived", on_frame)
 
@@ -87,6 +91,8 @@ def run_all(page, base: str, notebook: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lessons", nargs="*", help="lesson numbers (default: all)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print, for each lesson, the bytes and frames by message type and widget model")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -101,10 +107,13 @@ def main() -> None:
             browser = tb.launch_chromium(p)
             for name in notebooks:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                result = run_all(page, base, name)
+                breakdown = Breakdown() if args.breakdown else None
+                result = run_all(page, base, name, breakdown)
                 print(f"  {name}: {result['bytes'] / 1e6:.2f} MB in {result['frames']} frames "
                       f"(largest {result['largest'] / 1e3:.0f} kB); {result['charts']} charts drawn, the last "
                       f"{result['seconds']:.1f} s after Run All")
+                if breakdown is not None:
+                    print(breakdown.table())
                 page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
                 page.close()
             browser.close()

@@ -12,6 +12,7 @@ from .. import charts, ledger, network
 from . import describe
 from .a11y import view as _view
 from .base import _description, _Displayable, _kept_in_records, _p
+from .ledger_table import Choice, LedgerTable
 from .table import table
 
 __all__ = ["Ledger", "NetworkView"]
@@ -65,13 +66,14 @@ class NetworkView(_Displayable):
         for role in network.ROLES:
             box = w.Checkbox(value=role in present, disabled=role not in present, indent=False,
                              description=role if role in present else f"{role} (no document records it)",
-                             layout=w.Layout(width="auto", margin="0 14px 0 0"))
+                             layout=w.Layout(width="auto", margin="0 14px 0 0"),
+                             _dom_classes=(f"mh-network-{_key(role)}",))  # at construction: no second update
             self.controls[_key(role)] = box
         regimes = sorted(set(self.roles["regime"]))
         self.controls["regime"] = w.Dropdown(options=["all regimes", *regimes], value="all regimes", description="Regime",
-                                             style={"description_width": "60px"}, layout=w.Layout(width="260px"))
-        for name, control in self.controls.items():
-            control.add_class(f"mh-network-{name}")
+                                             style={"description_width": "60px"}, layout=w.Layout(width="260px"),
+                                             _dom_classes=("mh-network-regime",))
+        for control in self.controls.values():
             control.observe(self._on_change, names="value")
         names = {f"mh-network-{_key(r)}": f"Show the role {r}" for r in network.ROLES}
         names["mh-network-regime"] = "Regime shown"
@@ -96,8 +98,7 @@ class NetworkView(_Displayable):
         self.figure.layout.margin.l = 20
         self.figure.layout.margin.r = 20
         self.description = _description()
-        self.summary = w.HTML()
-        self.summary.add_class("mh-network-summary")
+        self.summary = w.HTML(_dom_classes=("mh-network-summary",))
         role_row = w.HBox([w.HTML("<b>Roles shown:</b>", layout=w.Layout(margin="0 10px 0 0")),
                            *[self.controls[_key(r)] for r in network.ROLES]], layout=w.Layout(flex_flow="row wrap"))
         self.view = _view([role_row, self.controls["regime"], self.figure, self.description, self.summary], names=names)
@@ -217,8 +218,9 @@ class Ledger(_Displayable):
     ``save`` is called with ``value()`` when the learner presses Save; ``record`` names a key of the learner's records
     file to read from and save to instead; ``saved`` is a dict that ``value()`` gave before
     (a damaged or partial one is restored as far as it fits, with a message).  ``control(case, actor, field)`` gives one
-    dropdown (field: 'did' or a kind of guilt); ``controls`` holds them all, keyed by (case, actor, field), and the
-    evidence boxes keyed by (case, 'evidence').
+    menu (field: 'did' or a kind of guilt; its ``value`` is read and set as a Dropdown's); ``controls`` holds them all,
+    keyed by (case, actor, field), and the evidence boxes keyed by (case, 'evidence').  ``table`` is the one widget that
+    draws them all in the page (manyhands.views.ledger_table).
     """
 
     DID_LABEL = "What the documents show they did (the most serious)"
@@ -229,55 +231,39 @@ class Ledger(_Displayable):
         self.cases = ledger.pairs(cases, "case")
         self.actors = ledger.pairs(actors, "actor")
         self._save = save
-        self.controls: dict[tuple, w.Widget] = {}
-        names: dict[str, str] = {}
-        did_options = [("—", ""), *[(d, d) for d in ledger.DEEDS]]
-        degree_options = [("—", ""), *[(d, d) for d in ledger.DEGREES]]
-        parts = []
-        columns = "minmax(130px, 170px) minmax(150px, 180px) repeat(4, minmax(80px, 105px))"
-        for i, (cid, clabel) in enumerate(self.cases):
-            cells = [w.HTML(f"<b>{text}</b>") for text in
-                     ("Actors", self.DID_LABEL, "Criminal guilt", "Political guilt", "Moral guilt", "Metaphysical guilt")]
-            for j, (aid, alabel) in enumerate(self.actors):
-                cells.append(w.HTML(html.escape(alabel)))
-                for field in ("did", *ledger.GUILT):
-                    options = did_options if field == "did" else degree_options
-                    box = w.Dropdown(options=options, value="", layout=w.Layout(width="auto"))
-                    css = f"mh-ledger-{i}-{j}-{field}"
-                    box.add_class(css)
-                    what = self.DID_LABEL.lower() if field == "did" else f"{field} guilt"
-                    names[css] = f"{clabel}, {alabel}: {what}"
-                    box.observe(self._on_change, names="value")
-                    self.controls[(cid, aid, field)] = box
-                    cells.append(box)
-            grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, grid_gap="4px 8px", align_items="center"))
-            evidence = w.Textarea(value="", placeholder="Which documents and which of their columns (e.g. d04, signed_by), and why",
-                                  description="Evidence", layout=w.Layout(width="680px", height="60px"),
-                                  style={"description_width": "70px"})
-            css = f"mh-ledger-{i}-evidence"
-            evidence.add_class(css)
-            names[css] = f"{clabel}: the documents and reasons behind your answers"
-            evidence.observe(self._on_change, names="value")
-            self.controls[(cid, "evidence")] = evidence
-            heading = w.HTML(f"<p style='margin:1em 0 0.3em'><b>Case {i + 1}: {html.escape(clabel)}</b></p>")
-            heading.add_class("mh-ledger-case")
-            parts += [heading, grid, evidence]
-        self.progress = w.HTML()
-        self.progress.add_class("mh-ledger-progress")
-        self.status = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
-        self.status.add_class("mh-ledger-status")
-        self.save_button = w.Button(description="Save my ledger", icon="save", layout=w.Layout(width="auto"))
-        self.save_button.add_class("mh-ledger-save")
+        # one light widget draws every case's table of menus and its evidence box (manyhands.views.ledger_table);
+        # 120 ipywidgets Dropdowns cost about 800 kB over the websocket on Run All, this a few kilobytes
+        fields = [("did", self.DID_LABEL, self.DID_LABEL.lower(), "did"),
+                  *[(kind, f"{kind.capitalize()} guilt", f"{kind} guilt", "degree") for kind in ledger.GUILT]]
+        self.table = LedgerTable(
+            [label for _, label in self.cases], [label for _, label in self.actors], fields,
+            {"did": [("—", ""), *[(d, d) for d in ledger.DEEDS]], "degree": [("—", ""), *[(d, d) for d in ledger.DEGREES]]},
+            evidence_name="the documents and reasons behind your answers",
+            evidence_placeholder="Which documents and which of their columns (e.g. d04, signed_by), and why")
+        self._restoring = False
+        self.controls: dict[tuple, Choice] = {}
+        for i, (cid, _clabel) in enumerate(self.cases):
+            for j, (aid, _alabel) in enumerate(self.actors):
+                for field, *_rest in fields:
+                    self.controls[(cid, aid, field)] = self.table.choices[f"{i}-{j}-{field}"]
+            self.controls[(cid, "evidence")] = self.table.choices[f"{i}-evidence"]
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        names = self.table.names()
+        # classes given at construction: add_class() afterwards sends each widget's state a second time
+        self.progress = w.HTML(_dom_classes=("mh-ledger-progress",))
+        self.status = w.HTML(layout=w.Layout(margin="0 0 0 12px"), _dom_classes=("mh-ledger-status",))
+        self.save_button = w.Button(description="Save my ledger", icon="save", layout=w.Layout(width="auto"),
+                                    _dom_classes=("mh-ledger-save",))
         self.save_button.on_click(self.save)
         if save is None:
             self.save_button.layout.display = "none"
-        self.view = _view([*parts, self.progress, w.HBox([self.save_button, self.status])], names=names, css="mh-ledger")
-        self._restoring = False
+        self.view = _view([self.table, self.progress, w.HBox([self.save_button, self.status])], names=names, css="mh-ledger")
         if saved is not None:
             self.restore(saved)
         self._on_change()
 
-    def control(self, case: str, actor: str, field: str = "did") -> w.Dropdown:
+    def control(self, case: str, actor: str, field: str = "did") -> Choice:
         try:
             return self.controls[(case, actor, field)]
         except KeyError:
@@ -299,13 +285,17 @@ class Ledger(_Displayable):
         """Set the controls from a saved ledger; return (and show) what could not be restored."""
         value, problems = ledger.restore(saved, self.cases, self.actors)
         self._restoring = True
-        try:
-            for cid, case in value["cases"].items():
-                self.controls[(cid, "evidence")].value = case["evidence"]
-                for aid, entry in case["actors"].items():
-                    self.controls[(cid, aid, "did")].value = entry["did"] or ""
+        try:  # one update of the table's values, not one per choice
+            values = {}
+            for i, (cid, _label) in enumerate(self.cases):
+                case = value["cases"][cid]
+                values[f"{i}-evidence"] = case["evidence"]
+                for j, (aid, _alabel) in enumerate(self.actors):
+                    entry = case["actors"][aid]
+                    values[f"{i}-{j}-did"] = entry["did"] or ""
                     for kind in ledger.GUILT:
-                        self.controls[(cid, aid, kind)].value = entry["guilt"][kind] or ""
+                        values[f"{i}-{j}-{kind}"] = entry["guilt"][kind] or ""
+            self.table.values = {k: v for k, v in values.items() if v}
         finally:
             self._restoring = False
         done, _total = ledger.answered(value)
