@@ -181,3 +181,11 @@ def _axe(page) -> list[dict]:
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, html: v.nodes[0].html.slice(0, 160)}));
     }""")
 
+
+
+def test_lesson_cells_have_ids_unique_across_the_course():
+    seen: dict[str, str] = {}
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            assert cell.id not in seen, f"{path.name}: cell id {cell.id} is also in {seen[cell.id]}"
+            seen[cell.id] = path.name
