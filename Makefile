@@ -12,7 +12,7 @@ PORT ?= 8888
 A ?= ex00
 ASSIGNMENTS := $(notdir $(wildcard instructor/source/ex*))
 
-.PHONY: setup setup-dev system browser lab lab-config test site hub binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
+.PHONY: setup setup-dev system browser lab lab-config test system-test site hub binder-link exercises assignment release collect autograde return feedback export formgrader bench bench-grading clean help
 
 help:
 	@echo "make lab        install everything and open the course in JupyterLab (http://127.0.0.1:$(PORT)/lab)"
@@ -66,7 +66,13 @@ lab: setup lab-config
 	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
 	  --ServerApp.root_dir=$(CURDIR) --ServerApp.base_url=/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) lessons/00_two_comments.ipynb
 
-test: setup-dev system
+# Debian's PostgreSQL for the gradebook test (tests/test_postgres.py); only the test suite needs it.
+system-test:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+test: setup-dev system system-test
 	$(BIN)/python -m pytest
 
 # The course's website, built offline into _site/ (website/build.py; tests/test_site.py checks it in chromium).
@@ -92,6 +98,12 @@ exercises: setup
 # /usr/local/share/nbgrader/exchange, is refused: nbgrader creates it world-writable without a word.
 # COURSE is the nbgrader course root (default instructor/).
 COURSE ?= instructor
+# DB: the gradebook's database URL for every verb (default: sqlite in the course root); PostgreSQL when several
+# people grade at once, e.g. DB=postgresql+psycopg2://grader@/manyhands?host=/run/postgresql (guide/hub.md, Larger classes)
+DB ?=
+ifneq ($(DB),)
+export MANYHANDS_DB_URL := $(DB)
+endif
 EXCHANGE ?=
 NBGRADER_DEFAULT_EXCHANGE := /usr/local/share/nbgrader/exchange
 XDIR = $(abspath $(EXCHANGE))
@@ -114,7 +126,8 @@ define UNGRADED_PY
 import sys
 from nbgrader.api import Gradebook
 course, names = sys.argv[1], sys.argv[2:]
-with Gradebook("sqlite:///" + course + "/gradebook.db") as gb:
+import os
+with Gradebook(os.environ.get("MANYHANDS_DB_URL") or "sqlite:///" + course + "/gradebook.db") as gb:
     names = names or [a.name for a in gb.assignments]
     missing = [(s.student_id, g.name) for n in names for s in gb.assignment_submissions(n)
                for nb in s.notebooks for g in nb.grades if g.needs_manual_grade]

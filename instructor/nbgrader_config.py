@@ -4,7 +4,12 @@ c = get_config()  # noqa: F821  (provided by nbgrader)
 
 c.CourseDirectory.root = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
 c.CourseDirectory.course_id = "manyhands"
-c.CourseDirectory.db_url = "sqlite:///" + c.CourseDirectory.root + "/gradebook.db"
+# The gradebook: sqlite in the course root, or the database MANYHANDS_DB_URL names (PostgreSQL, for several graders
+# at once: nbgrader's FAQ says sqlite is not safe for that). The course's commands read the same variable
+# (manyhands.grading.classroom.gradebook_url; make ... DB=postgresql+psycopg2://...).
+import os  # noqa: E402
+
+c.CourseDirectory.db_url = os.environ.get("MANYHANDS_DB_URL") or "sqlite:///" + c.CourseDirectory.root + "/gradebook.db"
 
 # Who may fetch and submit is decided by the exchange folder's Unix permissions, not by JupyterHub's groups: a
 # machine whose /etc/jupyter names nbgrader's JupyterHubAuthPlugin (a hub's usual setting) would otherwise break

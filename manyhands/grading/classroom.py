@@ -12,6 +12,18 @@ def students(course: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir()) if base.exists() else []
 
 
+DB_ENV = "MANYHANDS_DB_URL"
+
+
+def gradebook_url(course) -> str:
+    """The gradebook's database: ``MANYHANDS_DB_URL`` when set (PostgreSQL for several graders at once, e.g.
+    ``postgresql+psycopg2://grader@/manyhands?host=/run/postgresql``), else sqlite in the course root.  The course's
+    nbgrader_config.py reads the same variable, so nbgrader and the course's commands always agree."""
+    import os
+
+    return os.environ.get(DB_ENV) or f"sqlite:///{course}/gradebook.db"
+
+
 # ---------------------------------------------------------------- learner ids
 
 def id_problem(student: str) -> str | None:

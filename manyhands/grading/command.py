@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from manyhands.grading.classroom import STAGING, id_problem, split_class, stage, students
+from manyhands.grading.classroom import STAGING, gradebook_url, id_problem, split_class, stage, students
 from manyhands.grading.reporting import log_path, report, split_log
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -45,7 +45,7 @@ def autograde(course: Path, assignment: str, jobs: int = 2, extra: list[str] | N
     _nbgrader(["db", "student", "list"], course)
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         for student in everyone:  # so that a learner whose submission cannot be graded still gets a 0 in export
             gb.update_or_create_student(student)
     shares = split_class(everyone, jobs)

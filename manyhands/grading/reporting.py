@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 from manyhands.grading.audit import audit_source
-from manyhands.grading.classroom import id_problem, inspect_submission, students, timestamp_problem
+from manyhands.grading.classroom import gradebook_url, id_problem, inspect_submission, students, timestamp_problem
 from manyhands.grading.execute import GRADER_ERROR, HIDDEN_ERROR, STUCK_MARK, grade_id, nbgrader_meta
 
 
@@ -179,7 +179,7 @@ def scores(course: Path, assignment: str) -> dict[str, tuple[float, float]]:
     from nbgrader.api import Gradebook
 
     out = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         for sub in gb.assignment_submissions(assignment):
             out[sub.student.id] = (sub.score, sub.max_score)
     return out
