@@ -41,12 +41,14 @@ JUPYTERHUB = "jupyterhub==6.1.1"
 PROXY = "configurable-http-proxy@5.3.0"
 DEBIAN_PYTHON = "/usr/bin/python3"
 
-# nbgrader's instructor tools, off for learners (the Validate button and the Assignment List stay)
+# nbgrader's instructor tools, off for learners (the Validate button and the Assignment List stay), and the Jupyter
+# news toast
 LEARNER_LABCONFIG = """{
   "disabledExtensions": {
     "@jupyter/nbgrader:formgrader": true,
     "@jupyter/nbgrader:create-assignment": true,
-    "@jupyter/nbgrader:course-list": true
+    "@jupyter/nbgrader:course-list": true,
+    "@jupyterlab/apputils-extension:announcements": true
   }
 }
 """

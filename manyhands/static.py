@@ -22,8 +22,8 @@ import os
 __all__ = ["ENV", "active", "install", "widget_html", "figure_html"]
 
 ENV = "MANYHANDS_STATIC"
-MOVE_LINE = ("These controls move when you run the lesson yourself: in JupyterLab (see “How to start” on the course's "
-             "home page) or on Binder. Here they stand at their starting settings.")
+MOVE_LINE = ("These controls move when you run the lesson yourself, in JupyterLab or on Binder (see “How to start” on "
+             "the course's home page). Here they stand at their starting settings.")
 NEEDS_KERNEL = "This panel works when you run the lesson yourself in JupyterLab or on Binder."
 
 _count = 0

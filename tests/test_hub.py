@@ -296,3 +296,42 @@ def test_make_hub_refuses_to_weaken_permissions(tmp_path):
     with pytest.raises(hub_setup.Refused, match="was not made for the course"):
         hub_setup.setup(tmp_path / "fresh", "nobody", [])
     assert not hub_setup.ours("mhtest-nobody") and not (tmp_path / "fresh").exists()
+
+
+def test_in_chromium_the_learner_s_assignment_list_and_the_instructor_s_formgrader_tab(hub, round_trip, output_dir):
+    """A learner signs in with the class password and opens Nbgrader > Assignment List: ex00 stands among the
+    submitted assignments. The instructor signs in and opens the Formgrader in a tab of its own, through the hub."""
+    from playwright.sync_api import sync_playwright
+
+    import test_browser as tb
+
+    password = (HUB / "state" / "password").read_text().strip()
+    shots = output_dir / "hub"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = tb.launch_chromium(p)
+        for user in ("mhtest-ada", INSTRUCTOR):
+            context = browser.new_context(viewport={"width": 1280, "height": 850})
+            page = context.new_page()
+            page.goto(hub["base"] + "/hub/login")
+            page.fill("#username_input", user)
+            page.fill("#password_input", password)
+            page.click("#login_submit")
+            page.wait_for_selector(".jp-LabShell", timeout=90_000)
+            if user != INSTRUCTOR:
+                page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+                labels = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+                assert "Formgrader" not in labels and "Create Assignment" not in labels, labels
+                page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+                submitted = page.locator("#submitted_assignments_list")
+                submitted.get_by_text(A, exact=True).first.wait_for(timeout=30_000)
+                page.screenshot(path=str(shots / "learner_assignment_list.png"))
+            else:
+                tab = context.new_page()
+                tab.goto(hub["base"] + "/services/formgrader/formgrader")
+                row = tab.locator("tr", has_text=A).first
+                row.wait_for(timeout=30_000)
+                assert "released" in row.inner_text()
+                tab.screenshot(path=str(shots / "instructor_formgrader.png"))
+            context.close()
+        browser.close()

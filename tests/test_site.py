@@ -64,7 +64,11 @@ def test_every_lesson_exercise_and_guide_has_a_page(built):
     home = (built / "index.html").read_text(encoding="utf-8")
     for name in CHARTS:
         assert f'href="lessons/{name}.html"' in home
-    assert "Content note." in home and "mybinder.org" in home and "make lab" in home
+    assert "Content note." in home and "Binder" in home and "make lab" in home
+    dead = [p.name for p in pages(built) if re.search(r'href="[^"]*OWNER/REPO', p.read_text(encoding="utf-8"))]
+    assert not dead, f"{dead} link to the placeholder repository (CITATION.cff's OWNER/REPO): say it is not set yet"
+    lesson = (built / "lessons" / "02_grain.html").read_text(encoding="utf-8")
+    assert "You are reading this lesson as a web page" in lesson
     assert (built / "_static" / "plotly.min.js").stat().st_size > 1_000_000
 
 

@@ -43,8 +43,19 @@ def repository() -> str:
 
 
 def binder_url(path: str = "lessons/00_two_comments.ipynb") -> str:
+    """The Binder launch link, or "" while CITATION.cff still names the placeholder OWNER/REPO."""
     slug = repository().removeprefix("https://github.com/")
+    if not slug or slug == "OWNER/REPO":
+        return ""
     return f"https://mybinder.org/v2/gh/{slug}/HEAD?urlpath=lab/tree/{path}"
+
+
+def binder_link(path: str, text: str = "on Binder") -> str:
+    """HTML: a link to Binder, or plain words saying that the course's address is not set yet."""
+    url = binder_url(path)
+    if not url:
+        return f"{text} (once the course is published: its address is not set yet)"
+    return f'<a href="{html.escape(url)}">{text}</a>'
 
 
 def nav(root: str) -> str:
@@ -126,8 +137,9 @@ def home_markdown() -> str:
 These pages show every lesson as it looks after *Run All*, with every chart drawn at its starting settings. To move
 the controls, answer the checkpoints and have your exercises checked, run the course yourself:
 
-- **In your browser, with nothing to install:** [open the course on Binder]({binder_url()}). Download your records
-  file before you leave (each lesson's records panel says how): a Binder session loses its files when it ends.
+- **In your browser, with nothing to install:** {binder_link("lessons/00_two_comments.ipynb", "open the course on Binder")}.
+  Download your records file before you leave (each lesson's records panel says how): a Binder session loses its
+  files when it ends.
 - **On your own computer** (Python 3.11 and `make`): download the course, then run `make lab` in its folder and
   open the address it prints.
 
@@ -181,12 +193,16 @@ def build(out: Path, jobs: int = 2) -> dict:
 
     (out / "lessons").mkdir()
     for path, text in executed.items():
-        page = notebook_page(nbformat.reads(text, as_version=4), "../")
+        banner = ("You are reading this lesson as a web page: its text, and what <i>Run All</i> shows, with every chart "
+                  "at its starting settings. Where it asks you to run a cell, move a control, press a button or answer "
+                  "a checkpoint, open it in JupyterLab (<code>make lab</code>, see the home page) or "
+                  f"{binder_link(f'lessons/{path.name}')}.")
+        page = notebook_page(nbformat.reads(text, as_version=4), "../", banner)
         (out / "lessons" / f"{path.stem}.html").write_text(page, encoding="utf-8")
     for path in sorted(EXERCISES.glob("ex*/ex*.ipynb")):
         banner = (f"This is exercise {path.stem[2:]} as learners receive it, unanswered. To answer it and have each "
                   f"answer checked, open it in JupyterLab (<code>make lab</code>) or "
-                  f'<a href="{html.escape(binder_url(f"exercises/{path.stem}/{path.name}"))}">on Binder</a>.')
+                  f"{binder_link(f'exercises/{path.stem}/{path.name}')}.")
         dest = out / "exercises" / path.stem
         dest.mkdir(parents=True)
         page = notebook_page(nbformat.read(path, as_version=4), "../../", banner)
