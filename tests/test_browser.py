@@ -77,11 +77,11 @@ def start_lab(work: Path, folders=("lessons", "exercises")):
     return proc, base
 
 
-def stop_server(proc) -> None:
-    """Stop a server started for a test: politely, then for good after 15 s."""
+def stop_server(proc, timeout: float = 15) -> None:
+    """Stop a server started for a test: politely, then for good after ``timeout`` seconds."""
     proc.terminate()
     try:
-        proc.wait(timeout=15)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
 

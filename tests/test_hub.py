@@ -31,6 +31,7 @@ import nbformat
 import pytest
 
 import harness
+import test_browser as tb
 
 ROOT = Path(__file__).resolve().parents[1]
 HUB = Path("/srv/manyhands-test")
@@ -143,11 +144,7 @@ def hub():
         timings["hub up"] = time.perf_counter() - started
         yield {"api": api, "base": base, "timings": timings, "proc": proc}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        tb.stop_server(proc, timeout=40)  # the hub stops every user's server first
         print("hub timings (s):", {k: round(v, 1) for k, v in timings.items()})
         print((HUB / "state" / "hub.log").read_text()[-3000:] if (HUB / "state" / "hub.log").exists() else "")
         _remove_everything()
@@ -302,8 +299,6 @@ def test_in_chromium_the_learner_s_assignment_list_and_the_instructor_s_formgrad
     """A learner signs in with the class password and opens Nbgrader > Assignment List: ex00 stands among the
     submitted assignments. The instructor signs in and opens the Formgrader in a tab of its own, through the hub."""
     from playwright.sync_api import sync_playwright
-
-    import test_browser as tb
 
     password = (HUB / "state" / "password").read_text().strip()
     shots = output_dir / "hub"

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import harness
+import test_browser as tb
 from manyhands import grading
 
 pytestmark = pytest.mark.nbgrader
@@ -64,11 +65,7 @@ def postgres():
         assert made.returncode == 0, made.stderr
         yield f"postgresql+psycopg2://grader@/manyhands?host={sock}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        tb.stop_server(server, timeout=30)
         shutil.rmtree(base, ignore_errors=True)
 
 
