@@ -12,9 +12,7 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -94,32 +92,22 @@ def main() -> None:
     parser.add_argument("--breakdown", action="store_true",
                         help="also print, for each lesson, the bytes and frames by message type and widget model")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    work = Path(tempfile.mkdtemp(prefix="manyhands-weight-"))
-    proc, base = tb.start_lab(work, folders=("lessons",))
     notebooks = sorted(p.name for p in (ROOT / "lessons").glob("*.ipynb")
                        if not args.lessons or p.name[:2] in args.lessons)
     print("Run All in JupyterLab in chromium: bytes the kernel's websocket carried to the browser, and the time to "
           "the last chart drawn")
-    try:
-        with sync_playwright() as p:
-            browser = tb.launch_chromium(p)
-            for name in notebooks:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                breakdown = Breakdown() if args.breakdown else None
-                result = run_all(page, base, name, breakdown)
-                print(f"  {name}: {result['bytes'] / 1e6:.2f} MB in {result['frames']} frames "
-                      f"(largest {result['largest'] / 1e3:.0f} kB); {result['charts']} charts drawn, the last "
-                      f"{result['seconds']:.1f} s after Run All")
-                if breakdown is not None:
-                    print(breakdown.table())
-                page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
-                page.close()
-            browser.close()
-    finally:
-        tb.stop_server(proc)
-        shutil.rmtree(work, ignore_errors=True)
+    with tb.lab_in_chromium("manyhands-weight-") as (browser, base):
+        for name in notebooks:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            breakdown = Breakdown() if args.breakdown else None
+            result = run_all(page, base, name, breakdown)
+            print(f"  {name}: {result['bytes'] / 1e6:.2f} MB in {result['frames']} frames "
+                  f"(largest {result['largest'] / 1e3:.0f} kB); {result['charts']} charts drawn, the last "
+                  f"{result['seconds']:.1f} s after Run All")
+            if breakdown is not None:
+                print(breakdown.table())
+            page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+            page.close()
 
 
 if __name__ == "__main__":

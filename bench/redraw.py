@@ -10,10 +10,8 @@ wrapping ``window.Plotly.react`` in the page) and the milliseconds from the clic
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -49,37 +47,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--times", type=int, default=6, help="how many control changes to time")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    work = Path(tempfile.mkdtemp(prefix="manyhands-redraw-"))
-    proc, base = tb.start_lab(work, folders=("lessons",))
-    try:
-        with sync_playwright() as p:
-            browser = tb.launch_chromium(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            bw.run_all(page, base, "05_the_verdict.ipynb")
-            page.evaluate(JS_WRAP, TITLE)
-            box = page.locator(".mh-network-carried_out input")
-            box.scroll_into_view_if_needed()
-            time.sleep(1)
-            reacts, rounds = [], []
-            for _ in range(args.times):
-                before = page.evaluate("window.__mhReact.length")
-                t0 = page.evaluate("performance.now()")
-                box.click()
-                page.wait_for_function(f"window.__mhReact.length > {before}", timeout=30_000)
-                time.sleep(0.5)
-                last = page.evaluate("window.__mhReact[window.__mhReact.length - 1]")
-                reacts.append(last["react"])
-                rounds.append(last["end"] - t0)
-            print(f"lesson 05 network chart, {args.times} changes of a role checkbox:")
-            print(f"  Plotly.react in the page: median {statistics.median(reacts):.1f} ms "
-                  f"(min {min(reacts):.1f}, max {max(reacts):.1f}): " + ", ".join(f"{r:.1f}" for r in reacts))
-            print(f"  click to chart redrawn (with the kernel's round trip): median {statistics.median(rounds):.0f} ms")
-            browser.close()
-    finally:
-        tb.stop_server(proc)
-        shutil.rmtree(work, ignore_errors=True)
+    with tb.lab_in_chromium("manyhands-redraw-") as (browser, base):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        bw.run_all(page, base, "05_the_verdict.ipynb")
+        page.evaluate(JS_WRAP, TITLE)
+        box = page.locator(".mh-network-carried_out input")
+        box.scroll_into_view_if_needed()
+        time.sleep(1)
+        reacts, rounds = [], []
+        for _ in range(args.times):
+            before = page.evaluate("window.__mhReact.length")
+            t0 = page.evaluate("performance.now()")
+            box.click()
+            page.wait_for_function(f"window.__mhReact.length > {before}", timeout=30_000)
+            time.sleep(0.5)
+            last = page.evaluate("window.__mhReact[window.__mhReact.length - 1]")
+            reacts.append(last["react"])
+            rounds.append(last["end"] - t0)
+        print(f"lesson 05 network chart, {args.times} changes of a role checkbox:")
+        print(f"  Plotly.react in the page: median {statistics.median(reacts):.1f} ms "
+              f"(min {min(reacts):.1f}, max {max(reacts):.1f}): " + ", ".join(f"{r:.1f}" for r in reacts))
+        print(f"  click to chart redrawn (with the kernel's round trip): median {statistics.median(rounds):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ Modules:
 
 __version__ = "0.1.0"
 
-import os as _os
+from . import static as _static  # imports nothing heavy; installs only for the website's build
 
-if _os.environ.get("MANYHANDS_STATIC", "") not in ("", "0"):  # the website's build (manyhands.static)
-    from . import static as _static
-
+if _static.active():
     _static.install()

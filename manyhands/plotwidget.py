@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 import traitlets
 from plotly.utils import PlotlyJSONEncoder
 
-__all__ = ["LiveFigure", "FigureView", "live", "plotly_loader"]
+__all__ = ["LiveFigure", "FigureView", "figure_json", "live", "plotly_loader"]
 
 _ESM = r"""
 const WAIT_MS = 15000;   // how long to wait for the page's own plotly.js before asking the kernel for it
@@ -120,6 +120,11 @@ export default { render };
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+def figure_json(figure) -> str:
+    """Any plotly figure as the JSON text plotly.js reads (numbers as typed arrays where plotly packs them)."""
+    return json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder, separators=(",", ":"))
+
+
 class FigureView(anywidget.AnyWidget):
     """The widget that draws a ``LiveFigure`` (its ``figure`` trait is the figure's JSON)."""
 
@@ -154,7 +159,7 @@ class LiveFigure(go.Figure):
 
     def to_json_text(self) -> str:
         """The figure as plotly.js reads it (numbers as typed arrays where plotly packs them)."""
-        return json.dumps(self.to_plotly_json(), cls=PlotlyJSONEncoder, separators=(",", ":"))
+        return figure_json(self)
 
     def _mh_send(self) -> None:
         self._mh_pending = False

@@ -16,7 +16,6 @@ Nothing here runs in JupyterLab or in grading: without the variable, ``install()
 from __future__ import annotations
 
 import html
-import json
 import os
 
 __all__ = ["ENV", "active", "install", "widget_html", "figure_html"]
@@ -39,11 +38,11 @@ def _chart_id() -> str:
     return f"mh-chart-{os.getpid()}-{_count}"
 
 
-def figure_html(figure_json: str) -> str:
+def figure_html(text: str) -> str:
     """A chart as a div and a script that draws it with the page's plotly.js (``window.Plotly``)."""
     cid = _chart_id()
     # the JSON goes inside a <script>: keep "</" from closing it early
-    payload = figure_json.replace("</", "<\\/")
+    payload = text.replace("</", "<\\/")
     return (f'<div class="mh-static-chart" id="{cid}"></div>'
             f'<script type="text/javascript">(function () {{ var f = {payload}; '
             f'Plotly.newPlot("{cid}", f.data || [], f.layout || {{}}, {{responsive: true, displaylogo: false, '
@@ -51,12 +50,11 @@ def figure_html(figure_json: str) -> str:
 
 
 def _value_text(control) -> str:
-    label = getattr(control, "label", None)
+    label = getattr(control, "label", None)  # a selection widget's label(s), as the learner sees them
     if isinstance(label, str):
         return label
-    labels = getattr(control, "label", None)
-    if isinstance(labels, tuple):
-        return ", ".join(labels) or "nothing chosen"
+    if isinstance(label, tuple):
+        return ", ".join(label) or "nothing chosen"
     value = getattr(control, "value", None)
     fmt = getattr(control, "readout_format", None)
     if isinstance(value, tuple):
@@ -166,7 +164,6 @@ def install() -> None:
     import ipywidgets as w
     from IPython import get_ipython
     from plotly.basedatatypes import BaseFigure
-    from plotly.utils import PlotlyJSONEncoder
 
     def widget_bundle(self, **_kwargs):
         return _bundle(widget_html(self))
@@ -176,13 +173,12 @@ def install() -> None:
     def figure_bundle(fig):
         from IPython.display import display
 
-        from .plotwidget import LiveFigure
+        from .plotwidget import LiveFigure, figure_json
 
         if isinstance(fig, LiveFigure):  # it shows itself through its widget, which is now static
             fig._ipython_display_()
             return
-        text = json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder, separators=(",", ":"))
-        display(_bundle(figure_html(text)), raw=True)
+        display(_bundle(figure_html(figure_json(fig))), raw=True)
 
     shell = get_ipython()
     if shell is not None:

@@ -7,12 +7,14 @@ to test-output/browser/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -84,6 +86,26 @@ def stop_server(proc, timeout: float = 15) -> None:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@contextlib.contextmanager
+def lab_in_chromium(prefix: str, folders=("lessons",)):
+    """For the benches: JupyterLab on a copy of ``folders`` in a temporary folder, and chromium; yield
+    ``(browser, base URL)``, then close the browser, stop the server and remove the folder."""
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    proc, base = start_lab(work, folders=folders)
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                yield browser, base
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -81,8 +81,7 @@ def _execute(path: str, home: str) -> str:
 
 def _links(page: str) -> str:
     """Links between notebooks and guides point at their pages."""
-    page = re.sub(r'href="((?!https?:|mailto:|#)[^"]*?)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', page)
-    return re.sub(r'href="((?!https?:|mailto:|#)[^"]*?)\.md(#[^"]*)?"', r'href="\1.html\2"', page)
+    return re.sub(r'href="((?!https?:|mailto:|#)[^"]*?)\.(?:ipynb|md)(#[^"]*)?"', r'href="\1.html\2"', page)
 
 
 def notebook_page(nb, root: str, banner: str = "") -> str:
