@@ -198,8 +198,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         blanks=("revised_1933",),
         key=lambda: (float(_harvest().set_index("year").loc[1933, "harvest_revised_mt"]),),
         turn="replace None with one number: the revised harvest of 1933, taken out of the table `harvest`.",
-        hint="keep the row whose year is 1933, take the column harvest_revised_mt (a Series with one value) and "
-             "take the value out with .iloc[0]; or use harvest.set_index(\"year\").loc[1933, \"harvest_revised_mt\"].",
+        hint="the answer is one number, not a row or a column. Section 5 shows two ways to reach one value: by the "
+             "row's label (make the year the label first) and the column's name, or by keeping the row of 1933 and "
+             "taking the one value out of its column.",
         praise=lambda k: f"the revised harvest of 1933 is {k[0]} million tonnes: one plain number, ready to compute with.",
         tolerance=1e-6,
     ),
@@ -404,8 +405,8 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         key=_hitler_roles,
         turn="replace each None with a whole number: the documents whose signed_by names Hitler, and those whose "
              "actors name him.",
-        hint="count the Trues of nazi[\"signed_by\"].str.contains(\"Hitler\") with .sum(), and do the same with the "
-             "column actors.",
+        hint="make the True/False column the question shows, for signed_by, and count its Trues; then do the same "
+             "for the column actors. Each count is one whole number.",
         praise=lambda k: f"Hitler signed {k[0]} of the documents and had a role in {k[1]}. What kind of role, when it "
                          "was not a signature?",
         kinds=(numbers.Integral,),

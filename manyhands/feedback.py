@@ -41,8 +41,9 @@ class AnswerError(AssertionError):
 _RED, _BOLD, _RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 
 
-def render_message(message: str, width: int = 96) -> list[str]:
-    """The lines a failed check shows: a bold 'Not yet' and the message wrapped to the notebook's width."""
+def render_message(message: str, width: int = 80) -> list[str]:
+    """The lines a failed check shows: a bold 'Not yet' and the message wrapped to 80 characters, so that nbgrader's
+    Validate (which cuts each line of an error at 83 characters) shows the whole message."""
     lines = []
     for paragraph in str(message).split("\n"):
         lines.extend(textwrap.wrap(paragraph, width) or [""])

@@ -437,6 +437,11 @@ def test_lesson_00_runs_to_the_end_on_a_binder_like_server(binder_lab, output_di
         tb._wait_for(page, lambda: "Validation Results" in dialog.inner_text() and "failed" in dialog.inner_text(),
                      "nbgrader's validation result", timeout=120)
         page.screenshot(path=str(shots / "binder_ex00_validate.png"))
+        # issue 24, item 11b: each failed question shows its one-line check and the whole message, no check code
+        shown = dialog.inner_text()
+        assert 'check("ex00", "q1")' in shown and "Not yet" in shown, shown[:2000]
+        assert not re.search(r"[0-9a-f]{64}", shown) and "feedback." not in shown and "hint=" not in shown, shown[:2000]
+        assert "..." not in shown.split("YOUR ANSWER HERE")[0], "a message was cut in the Validate dialog"
         browser.close()
     if learner:  # the learner's files were written as the learner, in the learner's home
         assert all(p.stat().st_uid == LEARNER_UID for p in (home / ".jupyter").rglob("*"))

@@ -6,6 +6,7 @@ text used as a number, a loop that never ends) each get a message of their own."
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -130,8 +131,8 @@ def test_a_stale_definition_after_a_syntax_error_is_not_checked():
         "feedback.defined(globals(), 'f')",
     ])
     error = nb.cells[3].outputs[0]
-    assert error.output_type == "error" and "SyntaxError" in "".join(error.traceback)
-    assert "run that cell again" in "".join(error.traceback)
+    assert error.output_type == "error" and "SyntaxError" in " ".join(error.traceback)
+    assert "run that cell again" in " ".join(error.traceback)
 
 
 def test_the_placeholder_raise_left_above_an_answer():
@@ -142,7 +143,7 @@ def test_the_placeholder_raise_left_above_an_answer():
         "answer = 3\nraise NotImplementedError()",
         "print(feedback.defined(globals(), 'answer'))",
     ])
-    assert "stopped at `raise NotImplementedError()`" in "".join(nb.cells[2].outputs[0].traceback)
+    assert "stopped at `raise NotImplementedError()`" in " ".join(nb.cells[2].outputs[0].traceback)
     assert "Delete that line" in nb.cells[4].outputs[0].text and "3" in nb.cells[4].outputs[-1].text
 
 
@@ -322,3 +323,33 @@ def test_a_whole_table_where_a_list_is_asked_is_not_told_to_take_one_value():
     with pytest.raises(feedback.AnswerError) as err:  # the exercises' check says the same
         feedback.check_type(table, list, "signed_by(decisions, 'Stalin')")
     assert ".iloc[0]" not in str(err.value) and ".tolist()" in str(err.value), str(err.value)
+
+
+def test_validate_shows_a_whole_message_and_only_the_one_line_check(tmp_path):
+    """Item 11b of issue 24: nbgrader's Validate cuts every line of an error at 83 characters, and shows the failing
+    check cell's code: a message must reach it whole, and the code must be one line with no digest or hint in it."""
+    import re
+
+    import nbformat
+    from nbgrader.validator import Validator
+
+    from manyhands import feedback
+    from manyhands.checks import ex03
+
+    root = Path(__file__).resolve().parents[1]
+    long = ("`death_share` is not written yet: replace `raise NotImplementedError()` with your code, then run the "
+            "cell again and run this check.")
+    shown = Validator()._indent("\n".join(feedback.render_message(long)))
+    assert "..." not in shown and "run this check." in shown.replace("\n", " ")
+    release = nbformat.read(root / "exercises" / "ex03" / "ex03.ipynb", as_version=4)
+    checks = [c for c in release.cells if c.source.startswith("# Checks for question")]
+    assert len(checks) == 4
+    for cell in checks:
+        code = [line for line in cell.source.splitlines() if not line.startswith("#")]
+        assert len(code) == 1 and re.fullmatch(r'check\("ex03", "q\d"\)', code[0]), cell.source
+    # the hints live in the package and are shown only after a wrong try
+    assert "idxmax" not in release_text(release) and "idxmax" in Path(ex03.__file__).read_text()
+
+
+def release_text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells)

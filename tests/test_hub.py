@@ -328,5 +328,36 @@ def test_in_chromium_the_learner_s_assignment_list_and_the_instructor_s_formgrad
                 row.wait_for(timeout=30_000)
                 assert "released" in row.inner_text()
                 tab.screenshot(path=str(shots / "instructor_formgrader.png"))
+                _hand_grade_in_the_formgrader(hub, round_trip, tab, shots)
             context.close()
         browser.close()
+
+
+def _hand_grade_in_the_formgrader(hub, round_trip, tab, shots) -> None:
+    """The instructor marks ada's written answer (question 5, 4 points) on the Formgrader's grading page, as a
+    person would: type 3 into its score box and leave it. The mark reaches the gradebook, and the export gives ada
+    her 8 autograded points plus the 3."""
+    api, token = hub["api"], round_trip["tokens"][INSTRUCTOR]
+    formgrader = "/services/formgrader/formgrader"
+    _, notebooks = api("GET", f"{formgrader}/api/submitted_notebooks/{A}/{N}", token=token)
+    ada = next(nb for nb in notebooks if nb["student"] == "mhtest-ada")
+    tab.goto(hub["base"] + f"{formgrader}/submissions/{ada['id']}/")
+    score = tab.locator("input.score#q5_answer")
+    score.wait_for(timeout=30_000)
+    score.scroll_into_view_if_needed()
+    score.fill("3")
+    score.press("Tab")  # the Formgrader saves a score when its box loses focus
+
+    def manual_score():
+        _, grades = api("GET", f"{formgrader}/api/grades", token=token, form={"submission_id": ada["id"]})
+        return next(g["manual_score"] for g in grades if g["name"] == "q5_answer")
+
+    deadline = time.time() + 30
+    while manual_score() != 3 and time.time() < deadline:
+        time.sleep(0.5)
+    assert manual_score() == 3, "the mark typed in the Formgrader did not reach the gradebook"
+    tab.screenshot(path=str(shots / "instructor_hand_grading.png"))
+    as_user(INSTRUCTOR, "nbgrader", "export", "--to", "grades_hand.csv", cwd=str(HUB / "course"))
+    with open(HUB / "course" / "grades_hand.csv") as f:
+        rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f) if r["assignment"] == A}
+    assert rows == {**EXPECTED, "mhtest-ada": EXPECTED["mhtest-ada"] + 3}, rows

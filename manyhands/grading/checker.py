@@ -206,8 +206,8 @@ def serve_forever() -> None:
 # ---------------------------------------------------------------- the grader's side
 
 def names_used(code: str) -> list[str]:
-    """The names a test cell may look up in the learner's notebook: every name it reads, and every text that
-    could be a name (``feedback.defined(globals(), "signed_count")``)."""
+    """The names a test cell may look up in the learner's notebook: every name it reads, every text that could be a
+    name (``feedback.defined(globals(), "signed_count")``), and the names read by the package's checks it calls."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -218,6 +218,13 @@ def names_used(code: str) -> list[str]:
             names.add(node.id)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
             names.add(node.value)
+    from manyhands import checks  # a one-line check cell, check("ex03", "q1"): the names its function reads
+
+    for exercise, question in checks.calls_in(code):
+        try:
+            names.update(checks.names_read(exercise, question))
+        except (ValueError, ImportError):
+            pass  # no such check: the cell fails in the checker with that message
     return sorted(n for n in names if not n.startswith("__") and not hasattr(builtins, n))
 
 

@@ -155,7 +155,8 @@ class StanceScale(_Displayable):
             continuous_update=True,
         )
         self.slider.add_class("mh-stance-slider")
-        self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
+        # flex 0 0 auto: the status beside it never squeezes the label to "Choose a positio…"
+        self.save_button = w.Button(icon="save", layout=w.Layout(width="auto", flex="0 0 auto"))
         self.save_button.on_click(lambda _b: self.save())
         hint = "" if self.chosen else " Move the slider (or use the arrow keys) to where you stand."
         if not records and not self.chosen and message.startswith("No saved position yet"):

@@ -224,19 +224,14 @@ class DecisionTimeline(_Displayable):
 
 
 def _who(row) -> str:
-    """Who initiated, signed and carried out a document, in a sentence that reads well when a cell is unknown."""
+    """Who initiated, signed and carried out a document, as "Who initiated it: …; who signed: …; who carried it
+    out: …", which reads well whether a cell holds a name, a sentence ("Mikoyan presented the item") or a caveat."""
     parts = []
-    for label, unknown, value in (("initiated by", "initiator", row.initiated_by),
-                                  ("signed by", "signatures", row.signed_by),
-                                  ("carried out by", "who carried it out", row.carried_out_by)):
+    for label, value in (("who initiated it", row.initiated_by), ("who signed", row.signed_by),
+                         ("who carried it out", row.carried_out_by)):
         value = str(value)
-        if value.startswith(data.NOT_CHECKED):
-            parts.append(f"{unknown} {data.NOT_CHECKED}{html.escape(value[len(data.NOT_CHECKED):])}")
-        elif value == "no signature":
-            parts.append("no signature (a record, which carries none)")
-        elif value.startswith("not applicable"):
-            parts.append(f"{label.split()[0]} {label.split()[1]}: {html.escape(value)}")
-        else:
-            parts.append(f"{label} {html.escape(value)}")
+        if value == "no signature":
+            value = "no signature (a record, which carries none)"
+        parts.append(f"{label}: {html.escape(value)}")
     text = "; ".join(parts)
     return text[0].upper() + text[1:]
