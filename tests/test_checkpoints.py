@@ -245,3 +245,13 @@ def test_lesson_02_checkpoint_7_does_not_list_the_authors_in_the_quotations_orde
     for text in (cp.turn, cp.hint, checkpoints.evaluate("02.7", {"q1": "Tauger", "q2": "x", "q3": "y"}).text):
         places = [text.find(f'"{key[q]}"') for q in ("q1", "q2", "q3")]
         assert not (all(p >= 0 for p in places) and places == sorted(places)), text
+
+
+def test_lesson_04_checkpoint_4_accepts_the_range_the_lesson_gives():
+    """Novice review L04-1: the lesson quotes Schimke and "some ten or twelve other men", 11 to 13 men of about 500;
+    every count in that range is right, and the battalion's size or a count outside it is not."""
+    for men in (11, 12, 13):
+        assert checkpoints.evaluate("04.4", men / 500).kind == "yes", men
+    for men in (10, 14, 20):
+        assert checkpoints.evaluate("04.4", men / 500).kind == "no", men
+    assert checkpoints.evaluate("04.4", 12 / 450).kind == "no"

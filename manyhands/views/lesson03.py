@@ -46,9 +46,10 @@ def quota_words(run) -> str:
     if run is None:
         return "No run: the model refused the settings."
     total = run.total
-    text = (f"The regions' limits add up to {total.iloc[0]:,.0f} at the start and "
-            + (f"{total.iloc[-1]:,.0f}" if run.growth < 1000 else "more than a thousand times that")
-            + f" after {len(total) - 1} rounds: {_times(run.growth)} times the first limits.")
+    # the multiple of the first limits is the summary's, under this text: not repeated here (novice review L04-13)
+    text = (f"In the model's own units (not people), the regions' limits add up to {total.iloc[0]:,.0f} at the start "
+            "and " + (f"{total.iloc[-1]:,.0f}" if run.growth < 1000 else "more than a thousand times that")
+            + f" after {len(total) - 1} rounds.")
     if run.growth > MEANINGFUL_GROWTH:
         text += (f" That is past anything the documents show (five to six times): with these settings the model has "
                  "stopped describing the terror and only shows what unchecked requests would do.")

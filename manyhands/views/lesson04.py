@@ -26,17 +26,21 @@ def _rounds(n: int) -> str:
 
 
 def radicalisation_words(run) -> str:
-    """A text alternative for the model's chart."""
+    """A text alternative for the model's chart: the shape of the lines.  The summary under it gives the most
+    radical agency's level and whether any went beyond twice the leader's, so this does not repeat them (novice
+    review L04-13: a screen reader read every number twice)."""
     if run is None:
         return "No run: the model refused the settings."
-    last = run.levels.iloc[-1]
+    last, before = run.levels.iloc[-1], run.levels.iloc[-2]
     rounds = len(run.levels) - 1
-    first = run.first_round_beyond(2.0)
-    beyond = (f"some agency first goes beyond twice the leader's level in round {first}" if first is not None
-              else "no agency goes beyond twice the leader's level")
-    where = (f"all stand at {_times(last.max())}" if abs(last.max() - last.min()) < 0.005
-             else f"the agencies stand between {_times(last.min())} and {_times(last.max())}")
-    return f"After {_rounds(rounds)} {where} times the level the leader stated; {beyond}."
+    n = run.levels.shape[1]
+    where = ("they all end at the same level" if abs(last.max() - last.min()) < 0.005
+             else f"the least radical ends at {_times(last.min() / run.signal)} times the level the leader stated")
+    rising = (last - before).max() > 1e-3 * max(run.signal, 1e-9)
+    trend = ("the lines are still rising in the last round" if rising
+             else "the lines have levelled off by the last round")
+    return (f"{n} lines, one per agency, over {_rounds(rounds)}, with the leader's level as a dotted line at 1: "
+            f"{where}; {trend}.")
 
 
 def grid_words(ratings: dict, dimensions: pd.DataFrame, regimes: list[str]) -> str:
