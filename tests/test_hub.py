@@ -179,6 +179,7 @@ def round_trip(hub):
     source = harness.Course.source_nb_of(A, N)
     wrong = harness.load_wrong_answers()[A][N]
     query = {"course_id": "manyhands", "assignment_id": A}
+    validated = {}
     for user, kind in LEARNERS.items():
         me = f"/user/{user}"
         api("POST", f"{me}/assignments/fetch", token=tokens[user], form=query)
@@ -193,6 +194,9 @@ def round_trip(hub):
             answered = fetched
         api("PUT", f"{me}/api/contents/{A}/{N}.ipynb", {"type": "notebook", "format": "json", "content": answered},
             token=tokens[user])
+        # the Validate button: nbgrader's validate handler of the learner's own server, on the saved notebook
+        _, validated[user] = api("POST", f"{me}/assignments/validate", token=tokens[user],
+                                 form={"path": f"{A}/{N}.ipynb"})
         _, listing = api("POST", f"{me}/assignments/submit", token=tokens[user], form=query)
         assert listing.get("success") and any(a.get("status") == "submitted" for a in listing["value"]), \
             f"{user}'s submit failed: {listing}"
@@ -210,7 +214,7 @@ def round_trip(hub):
         api("POST", f"/user/{user}/assignments/fetch_feedback", token=tokens[user], form=query)
     as_user(INSTRUCTOR, "nbgrader", "export", "--to", "grades.csv", cwd=course)
     timings["round trip"] = time.perf_counter() - started
-    return {"tokens": tokens, "forged": forged, "set_aside": set_aside, "graded": graded}
+    return {"tokens": tokens, "forged": forged, "set_aside": set_aside, "graded": graded, "validated": validated}
 
 
 def test_servers_run_as_their_users_from_the_shared_runtime(hub, round_trip):
@@ -232,6 +236,22 @@ def test_every_learner_is_graded_and_the_forged_submission_is_not_collected(roun
     with open(HUB / "course" / "grades.csv") as f:
         rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f) if r["assignment"] == A}
     assert rows == EXPECTED  # ben keeps his own 4.0, not the 8.0 of the answers submitted in his name
+
+
+def test_validate_on_the_hub_passes_the_right_answers_and_shows_the_blank_one_line_checks(round_trip):
+    """Validate through each learner's server: the right answers pass; the blank release fails, and what it shows of
+    a failed check is its one line and the message, never the check's key or hints (issue 24, item 11b)."""
+    import re
+
+    results = round_trip["validated"]
+    assert all(r.get("success") for r in results.values()), results
+    right = results["mhtest-ada"]["value"]
+    assert not (right.get("failed") or right.get("changed") or right.get("passed_with_errors")), right
+    failed = results["mhtest-cleo"]["value"].get("failed") or []
+    shown = json.dumps(failed)
+    assert any(f.get("source", "").strip().endswith('check("ex00", "q1")') and "Not yet" in f.get("error", "")
+               for f in failed), shown[:2000]
+    assert not re.search(r"[0-9a-f]{64}", shown) and "hint=" not in shown, shown[:2000]
 
 
 def test_every_learner_receives_their_own_feedback_without_hidden_tests(round_trip):

@@ -55,5 +55,5 @@ def test_the_repression_chart_title_names_what_is_shown():
 
     chart = widgets.RepressionChart(data.load("repression_by_year"), source="Source: test")
     chart.series.value = "death sentences"
-    assert "Sentenced to death" in chart.figure.layout.title.text and "Convicted" not in chart.figure.layout.title.text
+    assert "Death sentences" in chart.figure.layout.title.text and "Convictions" not in chart.figure.layout.title.text
     assert "<b>In words:</b> Death sentences peak" in chart.description.value

@@ -74,7 +74,7 @@ class RepressionChart(_Displayable):
         self.controls = {"series": self.series}
         _wire(self.controls, "mh-repression", self._redraw)
         self.figure = charts.figure_widget(
-            title="Convicted in cases of the political police, and sentenced to death, 1921–1953",
+            title="Convictions and death sentences, political police, 1921–1953",
             x_title="Year (1953: first half only)", y_title="Persons", source=source, height=460)
         t = self.table
         labels = [f"{y}" + (" (Jan–Jun)" if p == "first half" else "") for y, p in zip(t["year"], t["period"])]
@@ -90,9 +90,9 @@ class RepressionChart(_Displayable):
         self.view = _view([self.series, self.figure, self.description])
         self._redraw()
 
-    TITLES = {"convicted": "Convicted in cases of the political police, 1921–1953",
-              "death sentences": "Sentenced to death in cases of the political police, 1921–1953",
-              "both": "Convicted in cases of the political police, and sentenced to death, 1921–1953"}
+    TITLES = {"convicted": "Convictions in political police cases, 1921–1953",
+              "death sentences": "Death sentences in political police cases, 1921–1953",
+              "both": "Convictions and death sentences, political police, 1921–1953"}
 
     def _redraw(self, _change=None):
         chosen = self.series.value
