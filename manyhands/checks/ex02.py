@@ -1,9 +1,4 @@
-"""The visible checks of exercise 02 (Grain), one function per question.
-
-A check cell in the exercise runs one of them with ``check("ex02", "qN")``, in the notebook's own namespace:
-what it reads from there is the course's tables and the learner's answer, by name.  The hidden tests stay in the
-check cells, where nbgrader keeps them out of the release.  Messages and hints are shown only after a wrong answer.
-"""
+"""Exercise 02's visible checks (Grain), one function per question: see ``manyhands.checks``."""
 
 from __future__ import annotations
 
