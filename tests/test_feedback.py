@@ -353,3 +353,36 @@ def test_validate_shows_a_whole_message_and_only_the_one_line_check(tmp_path):
 
 def release_text(nb) -> str:
     return "\n".join(c.source for c in nb.cells)
+
+
+def test_every_check_cell_calls_a_package_check_that_reads_the_answer_it_checks():
+    """A one-line check cell, check("exNN", "qN"), reaches the learner's answer only through the names its function
+    reads: the grader fetches exactly those, so each must include what the question's answer cell defines."""
+    import ast
+
+    import nbformat
+
+    from manyhands import checks
+    from manyhands.grading.checker import names_used
+
+    root = Path(__file__).resolve().parents[1]
+    seen = 0
+    for path in sorted((root / "instructor" / "source").glob("ex*/ex*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+        for gid, cell in by_id.items():
+            if not (gid or "").endswith("_tests"):
+                continue
+            visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+            (call,) = checks.calls_in(visible)
+            assert call == (path.stem, gid[: -len("_tests")]), (path.name, gid, call)
+            answer = by_id[gid.replace("_tests", "_answer")]
+            defined = {n.id for n in ast.walk(ast.parse(answer.source)) if isinstance(n, ast.Name)
+                       and isinstance(n.ctx, ast.Store)} | {n.name for n in ast.walk(ast.parse(answer.source))
+                                                             if isinstance(n, ast.FunctionDef)}
+            read = set(checks.names_read(*call))
+            assert read & defined and set(names_used(visible)) >= read, (path.name, gid, read, defined)
+            seen += 1
+    assert seen == 23
+    with pytest.raises(ValueError, match="no check named"):
+        checks.check("../etc", "q1")
