@@ -20,6 +20,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -203,9 +204,25 @@ def round_trip(hub):
     # ada, whose answers are right, also submits them under ben's name, later than ben did
     time.sleep(1.1)
     forged = as_user("mhtest-ada", "nbgrader", "submit", A, "--student=mhtest-ben", check=False)
-    set_aside = as_user(INSTRUCTOR, "python", "-m", "manyhands.grading.inbound", A, f"--exchange={exchange}",
-                        check=False, cwd=course)
-    as_user(INSTRUCTOR, "nbgrader", "collect", A, "--update", x, cwd=course)
+    # and keeps doing so in a loop while the instructor collects: a check of inbound followed by a collect from
+    # inbound would let a forgery written in between through; the course collects from a verified private copy
+    env = _env_for("mhtest-ada")
+    loop = subprocess.Popen(["runuser", "-u", "mhtest-ada", "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()],
+                             "sh", "-c", f"while true; do nbgrader submit {A} --student=mhtest-ben; done"],
+                            cwd=env["HOME"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        time.sleep(3)
+        set_aside = as_user(INSTRUCTOR, "python", "-m", "manyhands.grading.inbound", A, f"--exchange={exchange}",
+                            check=False, cwd=course)
+        time.sleep(2)
+    finally:
+        os.killpg(loop.pid, signal.SIGKILL)
+        loop.wait()
+    import pwd
+
+    ada = pwd.getpwnam("mhtest-ada").pw_uid
+    late = [p for p in (HUB / "exchange" / "manyhands" / "inbound").iterdir()
+            if p.name.startswith(f"mhtest-ben+{A}+") and p.stat().st_uid == ada]  # written after the check
     graded = as_user(INSTRUCTOR, "python", "-m", "manyhands.grading", "autograde", A, "--course", course, "--jobs", "2",
                      cwd=course)
     as_user(INSTRUCTOR, "nbgrader", "generate_feedback", A, "--force", cwd=course)
@@ -214,7 +231,8 @@ def round_trip(hub):
         api("POST", f"/user/{user}/assignments/fetch_feedback", token=tokens[user], form=query)
     as_user(INSTRUCTOR, "nbgrader", "export", "--to", "grades.csv", cwd=course)
     timings["round trip"] = time.perf_counter() - started
-    return {"tokens": tokens, "forged": forged, "set_aside": set_aside, "graded": graded, "validated": validated}
+    return {"tokens": tokens, "forged": forged, "set_aside": set_aside, "graded": graded, "validated": validated,
+            "late forgeries": len(late)}
 
 
 def test_servers_run_as_their_users_from_the_shared_runtime(hub, round_trip):
@@ -231,10 +249,12 @@ def test_servers_run_as_their_users_from_the_shared_runtime(hub, round_trip):
 
 def test_every_learner_is_graded_and_the_forged_submission_is_not_collected(round_trip):
     assert round_trip["forged"].returncode == 0, "nbgrader let ada write a submission under ben's name"
-    assert round_trip["set_aside"].returncode == 1 and "claims mhtest-ben, but belongs to mhtest-ada" in \
+    assert round_trip["set_aside"].returncode == 1 and "claims mhtest-ben, but the folder belongs to mhtest-ada" in \
         round_trip["set_aside"].stderr, round_trip["set_aside"].stderr
     with open(HUB / "course" / "grades.csv") as f:
         rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f) if r["assignment"] == A}
+    assert round_trip["set_aside"].stderr.count("claims mhtest-ben") >= 2, "the forging loop was not running"
+    assert round_trip["late forgeries"] >= 1, "no forgery landed after the check: the race was not tried"
     assert rows == EXPECTED  # ben keeps his own 4.0, not the 8.0 of the answers submitted in his name
 
 
