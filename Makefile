@@ -73,7 +73,7 @@ system-test:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 test: setup-dev system system-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # The course's website, built offline into _site/ (website/build.py; tests/test_site.py checks it in chromium).
 site: setup
