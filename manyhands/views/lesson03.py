@@ -46,7 +46,7 @@ def quota_words(run) -> str:
     if run is None:
         return "No run: the model refused the settings."
     total = run.total
-    text = (f"The regions' limits add up to {total.iloc[0]:,.0f} at the start and "
+    text = (f"The regions' limits add up to {total.iloc[0]:,.0f} model units at the start and "
             + (f"{total.iloc[-1]:,.0f}" if run.growth < 1000 else "more than a thousand times that")
             + f" after {len(total) - 1} rounds: {_times(run.growth)} times the first limits.")
     if run.growth > MEANINGFUL_GROWTH:
