@@ -171,7 +171,7 @@ def _claim_types_of_a() -> tuple:
     return int((a["key_type"] == "normative").sum()), int((a["key_type"] == "interpretive").sum())
 
 
-_P3_CALLS = ((10,), (20,), (30,))
+_P3_CALLS = ((10,), (20,), (30,), (0,))  # 0: every gap before 1933 is exactly 0, so ">=" for "more than" shows
 _P2_CALLS = ((89.8, 68.4), (120.0, 80.0), (50.0, 50.0))
 
 
@@ -712,22 +712,31 @@ def _cells_just_run() -> list[str]:
     return [s for s in sources if s]
 
 
-def _set_in_a_loop(blanks: Sequence[str]) -> str:
-    """The blank that a loop in the cells just run sets (``for ...: ... blank = n``), or ''."""
+def _assigned(tree, blanks: Sequence[str]) -> list[str]:
     import ast
 
-    for source in _cells_just_run():
+    return [t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name) and t.id in blanks]
+
+
+def _set_in_a_loop(blanks: Sequence[str]) -> str:
+    """The blank that a loop sets (``for ...: ... blank = n``) in the cell being run or, when that cell does not set
+    the blank at all, in the cell run before it; or ''."""
+    import ast
+
+    for source in reversed(_cells_just_run()):  # the running cell first
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
+        if not _assigned(tree, blanks):
+            continue
         for loop in ast.walk(tree):
             if isinstance(loop, (ast.For, ast.While)):
-                for node in ast.walk(loop):
-                    if isinstance(node, ast.Assign):
-                        named = [t.id for t in node.targets if isinstance(t, ast.Name) and t.id in blanks]
-                        if named:
-                            return named[0]
+                named = _assigned(loop, blanks)
+                if named:
+                    return named[0]
+        return ""  # this cell sets the blank, outside any loop: it is what the learner ran
     return ""
 
 

@@ -291,6 +291,22 @@ def test_a_loop_that_never_set_the_answer_is_not_told_your_turn(monkeypatch):
     assert evaluate("01.2", None).kind == "turn"
 
 
+def test_greater_or_equal_for_more_than_is_not_accepted():
+    """P-3: `>=` where the question says "more than" was accepted (no threshold hit a gap exactly)."""
+    from manyhands.checkpoints import evaluate
+
+    harvest = __import__("manyhands").data.load("grain_harvest")
+
+    def first_year_above(threshold):
+        for _, row in harvest.sort_values("year").iterrows():
+            if row["harvest_official_mt"] - row["harvest_revised_mt"] >= threshold:
+                return int(row["year"])
+        return None
+
+    msg = evaluate("P.3", first_year_above)
+    assert msg.kind == "no" and "first_year_above(0)" in msg.text and "greater than" in msg.text, msg
+
+
 def test_names_where_letters_are_asked_are_not_told_a_comma_is_missing():
     """L04-3: {"Mommsen", "Broszat"} was told "a comma is probably missing"."""
     from manyhands.checkpoints import evaluate
@@ -347,3 +363,19 @@ def test_a_number_with_a_decimal_comma_in_quotes_is_told_how_python_writes_numbe
 
     assert "decimal point" in evaluate("P.4", "68,4").text
     assert "decimal point" not in evaluate("P.4", "68.4").text
+
+
+def test_in_a_kernel_a_loop_left_none_is_named_and_a_fresh_blank_is_your_turn():
+    """L01-2 in a real kernel: the checkpoint reads the cell being run (IPython's input history)."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(c) for c in (
+        "from manyhands.checkpoints import check\nfrom manyhands import chain",
+        "fewest_offices = None\nfor n in range(1, 21):\n    if chain.simulate(levels=n, bias=0.05).gap > 25:\n"
+        "        fewest_offices = n\n        break\ncheck('01.2', fewest_offices)",
+        "fewest_offices = None\ncheck('01.2', fewest_offices)",
+    )])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    assert _message(nb.cells[1])[0].startswith("Not yet: `fewest_offices` is still None after your loop")
+    assert _message(nb.cells[2])[0].startswith("Your turn:")
