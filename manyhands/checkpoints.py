@@ -634,7 +634,7 @@ def evaluate(checkpoint: str, *values) -> Message:
         if letters and isinstance(value, (set, list, tuple)) and any(
                 isinstance(v, str) and len(v) > 1 and v.isalpha() for v in value):
             joined = next(v for v in value if isinstance(v, str) and len(v) > 1 and v.isalpha())
-            if not (joined.islower() and len(joined) <= 6 and set(joined) <= set("abcdefgh")):
+            if not ((joined.islower() or joined.isupper()) and len(joined) <= 6 and set(joined.lower()) <= set("abcdefgh")):
                 return Message("no", f"`{name}` holds \"{joined}\": the question asks for the letters in front "
                                      "of the statements (a, b, c …), each in quotes, such as {\"a\", \"c\"}, not "
                                      "names or words.", checkpoint)

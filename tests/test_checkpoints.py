@@ -314,6 +314,7 @@ def test_names_where_letters_are_asked_are_not_told_a_comma_is_missing():
     text = evaluate("04.5", {"Mommsen", "Broszat"}).text
     assert "letters" in text and "not names" in text and "comma" not in text, text
     assert "comma is probably missing" in evaluate("04.5", {"ac"}).text
+    assert "comma is probably missing" in evaluate("04.5", {"AC"}).text
 
 
 def test_a_name_or_a_year_used_as_a_row_label_is_told_which_column_holds_it():

@@ -388,6 +388,15 @@ def test_a_return_indented_into_the_loop_is_named():
     with pytest.raises(feedback.AnswerError, match=r"`return None` is indented inside the loop.*line it up with `for`"):
         feedback.call(fewest_offices, 0.5, 0.04, name="fewest_offices", none_ok=True)
 
+    def fewest_offices_with_continue(bias, noise):  # a right answer: the return is reached only past the continue
+        for n in range(1, 21):
+            if n * bias <= 50:
+                continue
+            return n
+        return None
+
+    assert feedback.call(fewest_offices_with_continue, 0.5, 0.04, name="fewest_offices", none_ok=True) is None
+
 
 def test_a_call_names_the_check_cells_tables_as_the_learner_knows_them():
     """EX03-3, EX04-2, E00-2: "signed_count(DataFrame, 'Stalin')" named no table the learner knew."""
