@@ -44,6 +44,7 @@ class Checkpoint:
     tolerance: float = 1e-9     # absolute, for numbers
     kinds: tuple = field(default=(numbers.Real,))  # accepted types, one per blank or one for all
     calls: tuple = ()           # for a function blank: the argument tuples it is tried on (key: the results)
+    slips: Callable | tuple = ()  # gives ((values of a known slip, what to say about it), ...), tried before the hint
 
 
 def _normative_shares() -> tuple:
@@ -59,6 +60,20 @@ def _famine_works() -> tuple:
 def _growth_15_17() -> tuple:
     t = data.load("party_membership").set_index("congress")["members"]
     return (float((t.loc[17] - t.loc[15]) / t.loc[15] * 100),)
+
+
+def _growth_slips() -> tuple:
+    """Checkpoint 01.1's usual slips, each with the value it gives: a share, the wrong column, the wrong base."""
+    t = data.load("party_membership").set_index("congress")
+    m, c = t["members"], t["candidates"]
+    return (
+        (lambda: (float((m.loc[17] - m.loc[15]) / m.loc[15]),),
+         "your value is a share, 100 times smaller than a percentage: multiply it by 100."),
+        (lambda: (float((c.loc[17] - c.loc[15]) / c.loc[15] * 100),),
+         "you took the column candidates; the question asks about full members, the column members."),
+        (lambda: (float((m.loc[17] - m.loc[15]) / m.loc[17] * 100),),
+         "you divided by the later figure; a growth is measured against where it started: divide by the earlier one."),
+    )
 
 
 def _fewest_offices() -> tuple:
@@ -163,7 +178,7 @@ def _claim_types_of_a() -> tuple:
     return int((a["key_type"] == "normative").sum()), int((a["key_type"] == "interpretive").sum())
 
 
-_P3_CALLS = ((10,), (20,), (30,))
+_P3_CALLS = ((10,), (20,), (30,), (0,))  # 0: every gap before 1933 is exactly 0, so ">=" for "more than" shows
 _P2_CALLS = ((89.8, 68.4), (120.0, 80.0), (50.0, 50.0))
 
 
@@ -250,6 +265,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         praise=lambda k: f"full membership grew by {k[0]:.1f} % in six years, although the party purged its ranks "
                          "in 1933.",
         tolerance=0.05,
+        slips=_growth_slips,
     ),
     "01.2": Checkpoint(
         blanks=("fewest_offices",),
@@ -342,8 +358,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         key=lambda: ({"a", "b", "d"},),
         turn="replace None with the set of letters of the true statements, e.g. {\"a\", \"c\"}.",
         hint="reread section 1: who sent the order, who signed it, who approved it, and when was it first published?",
-        praise=lambda k: "the order was asked for by the Politburo, drafted and sent by the NKVD, signed by Yezhov and "
-                         "approved by the Politburo: many hands, each of them named.",
+        praise=lambda k: "the Politburo's telegram to the regions, the NKVD's draft sent on for a vote, the Politburo's "
+                         "approval: many hands, each of them named. Who moved first, Moscow or a region, is the "
+                         "question the lesson leaves open.",
         kinds=((set, list, tuple),),
     ),
     "03.2": Checkpoint(
@@ -361,7 +378,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         key=lambda: (int(data.load("order_00447_limits")["category1_limit"].sum()),),
         turn="replace None with a whole number: the first limits of category 1 (to be shot), added up over the "
              "table `limits`.",
-        hint="add up the column category1_limit with .sum(), and turn the result into a plain number with int(...).",
+        hint="add up the column category1_limit (the first limits of category 1) with .sum().",
         praise=lambda k: f"the first limits allowed for {k[0]:,} people to be shot.",
         kinds=(numbers.Integral,),
     ),
@@ -384,7 +401,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         hint="sort the table `lists` by lists_low, or find the row with the largest lists_low with .idxmax(), and "
              "read its signatory.",
         praise=lambda k: f"{k[0]}, on every count the course has read. Does the man at the top sign the most, or "
-                         "the man who chaired the government? What does a signature on a list of names mean?",
+                         "another member of the Politburo? What does a signature on a list of names mean?",
         kinds=(str,),
     ),
     "04.1": Checkpoint(
@@ -582,10 +599,17 @@ def _form_problem(cp: Checkpoint, values: Sequence) -> str | None:
             return uncalled
         if not isinstance(value, kind) or isinstance(value, bool):
             what = type(value).__name__
+            if what == "Series" and str(value.dtype) in ("bool", "boolean") and len(value) > 1 and not value.any():
+                # (a == x) & b == y without brackets: every row False, and .sum() would only give 0 (L05-2)
+                return (f"`{name}` is a True/False column in which no row is True. If you joined two conditions with "
+                        "&, put each one in its own brackets first, (table[\"a\"] == x) & (table[\"b\"] == y): "
+                        "without them Python joins the wrong pieces. Then count the Trues with .sum().")
             if what in ("Series", "DataFrame"):
                 return f"`{name}` is a pandas {what}, not one value." + feedback._pandas_hint(value)
             if isinstance(value, str):
-                return f"`{name}` is text (in quotes). Give the value itself, without quotes."
+                comma = re.fullmatch(r"\s*-?[\d.]*\d,\d[\d,.]*\s*", value)  # "68,4" or "1,500,000" (P-4)
+                return (f"`{name}` is text (in quotes). Give the value itself, without quotes."
+                        + (f" {feedback.NUMBER_FORMAT}" if comma else ""))
             plain = {"dict": "a dictionary", "list": "a list", "set": "a set", "tuple": "a tuple", "int": "a whole number",
                      "float": "a number with a decimal point", "NoneType": "None"}.get(what, f"a {what}")
             return f"`{name}` is {plain}, which is not the kind of value asked for: {cp.turn}"
@@ -602,6 +626,11 @@ def evaluate(checkpoint: str, *values) -> Message:
         return Message("no", f"this check needs {len(cp.blanks)} value(s), in this order: "
                              f"{', '.join(cp.blanks)}. Do not change the line that calls check.", checkpoint)
     if all(v is None for v in values):
+        looped = _set_in_a_loop(cp.blanks)
+        if looped:  # the learner wrote a loop, and no round of it set the answer (L01-2)
+            return Message("no", f"`{looped}` is still None after your loop: no round of the loop set it, so the "
+                                 "condition in front of it was never true. Print what the condition compares for the "
+                                 f"first rounds and look at the numbers. The question: {cp.hint}", checkpoint)
         return Message("turn", cp.turn[0].upper() + cp.turn[1:], checkpoint)
     if cp.calls:
         return _evaluate_function(checkpoint, cp, values[0], cp.key()[0])
@@ -614,6 +643,10 @@ def evaluate(checkpoint: str, *values) -> Message:
         if letters and isinstance(value, (set, list, tuple)) and any(
                 isinstance(v, str) and len(v) > 1 and v.isalpha() for v in value):
             joined = next(v for v in value if isinstance(v, str) and len(v) > 1 and v.isalpha())
+            if not ((joined.islower() or joined.isupper()) and len(joined) <= 6 and set(joined.lower()) <= set("abcdefgh")):
+                return Message("no", f"`{name}` holds \"{joined}\": the question asks for the letters in front "
+                                     "of the statements (a, b, c …), each in quotes, such as {\"a\", \"c\"}, not "
+                                     "names or words.", checkpoint)
             return Message("no", f"`{name}` holds \"{joined}\", several letters in one piece of text: a comma is "
                                  "probably missing. Python joins two texts written side by side, so {\"a\" \"c\"} "
                                  "becomes {\"ac\"}. Put a comma between the letters: {\"a\", \"c\"}.", checkpoint)
@@ -644,6 +677,13 @@ def evaluate(checkpoint: str, *values) -> Message:
     # a share (between 0 and 1) answered with a percentage or a count
     shares = [name for name, value, expected in zip(cp.blanks, values, key)
               if isinstance(expected, float) and 0 <= expected <= 1 and _is_number(value) and value > 1]
+    upside = [name for name, value, expected in zip(cp.blanks, values, key) if name in shares and expected
+              and abs(1 / float(value) - expected) <= max(cp.tolerance, 0.005)]
+    if shares and upside == shares:
+        names = " and ".join(f"`{n}`" for n in shares)
+        return Message("no", f"{names} {'is' if len(shares) == 1 else 'are'} more than 1 because the division is upside "
+                             "down: the part goes on top and the whole below, so that a share comes out between 0 "
+                             "and 1.", checkpoint)
     if shares:
         names = " and ".join(f"`{n}`" for n in shares)
         what = "is more than 1: that looks like a percentage or a count" if len(shares) == 1 else \
@@ -655,11 +695,58 @@ def evaluate(checkpoint: str, *values) -> Message:
         return Message("no", f"you have computed both values, but each is in the other's name: the value now in "
                              f"`{cp.blanks[0]}` belongs in `{cp.blanks[1]}`, and the other way round. Swap what you "
                              "put after each = sign (the check line itself is right).", checkpoint)
+    for slip, words in (cp.slips() if callable(cp.slips) else cp.slips):
+        if all(_close(v, k, cp.tolerance) for v, k in zip(values, slip())) and \
+                not all(_close(v, k, cp.tolerance) for v, k in zip(values, key)):
+            return Message("no", words, checkpoint)
     wrong = [name for name, v, k in zip(cp.blanks, values, key) if not _close(v, k, cp.tolerance)]
     if wrong:
         which = "" if len(cp.blanks) == 1 else f"look again at {', '.join(f'`{w}`' for w in wrong)}: "
         return Message("no", which + cp.hint, checkpoint)
     return Message("yes", cp.praise(key), checkpoint)
+
+
+def _cells_just_run() -> list[str]:
+    """The source of the cell that is running (a checkpoint cell) and of the cell run before it."""
+    sources = [feedback._LAST_CELL.get("source", "")]
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover
+        shell = None
+    if shell is not None:
+        history = shell.user_ns.get("_ih") or [""]
+        sources.append(history[-1])
+    return [s for s in sources if s]
+
+
+def _assigned(tree, blanks: Sequence[str]) -> list[str]:
+    import ast
+
+    return [t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name) and t.id in blanks]
+
+
+def _set_in_a_loop(blanks: Sequence[str]) -> str:
+    """The blank that a loop sets (``for ...: ... blank = n``) in the cell being run or, when that cell does not set
+    the blank at all, in the cell run before it; or ''."""
+    import ast
+
+    for source in reversed(_cells_just_run()):  # the running cell first
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        if not _assigned(tree, blanks):
+            continue
+        for loop in ast.walk(tree):
+            if isinstance(loop, (ast.For, ast.While)):
+                named = _assigned(loop, blanks)
+                if named:
+                    return named[0]
+        return ""  # this cell sets the blank, outside any loop: it is what the learner ran
+    return ""
 
 
 def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) -> Message:
@@ -684,9 +771,15 @@ def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) ->
             return Message("no", f"your `{name}` printed its result but gave back nothing (None): write `return` "
                                  "instead of `print`, so that the check (and any other code) receives the value.",
                            checkpoint)
-        return Message("turn", f"your `{name}` gives back None for every try: " + cp.turn, checkpoint)
+        if feedback._function_tree(func) is None or feedback.is_skeleton(func):  # still the lesson's skeleton
+            return Message("turn", f"your `{name}` gives back None for every try: " + cp.turn, checkpoint)
+        slip = feedback.slip_in(func, name) or f"your `{name}` gives back None for every try."
+        return Message("no", slip, checkpoint)
     wrong = [args for args, r, e in zip(cp.calls, results, expected) if not _close(r, e, cp.tolerance) and not (r is None and e is None)]
     if wrong:
+        slip = feedback.slip_in(func, name)
+        if " inside the loop" in slip:  # the loop stops in its first round: say so before the formula
+            return Message("no", slip, checkpoint)
         tried = ", ".join(f"{name}{a if len(a) > 1 else '(' + repr(a[0]) + ')'}" for a in wrong)
         return Message("no", f"not yet right for {tried}: {cp.hint}", checkpoint)
     return Message("yes", cp.praise((expected,)), checkpoint)
@@ -728,6 +821,16 @@ def explain_error(etype, evalue, names: dict | None = None) -> str | None:
             return named[0]
         return ("a method was used without its brackets, such as .tolist instead of .tolist(): a method runs only "
                 "with brackets. Add () after the method's name.")
+    placed = _value_not_label(evalue, names or {}) if etype is KeyError else None
+    if placed:
+        table, column, key = placed
+        shown = f'"{key}"' if isinstance(key, str) else repr(key)
+        rows = "numbered 0, 1, 2 …" if type(names[table].index).__name__ == "RangeIndex" else \
+            f"labelled by {names[table].index.name or 'their index'}"
+        return (f"there is no row labelled {shown} in `{table}`: its rows are {rows}, and {shown} is a "
+                f"value in its column {column}, not a row label. Make that column the row labels first, "
+                f"{table}.set_index(\"{column}\").loc[{shown}, ...], or keep the row whose {column} it is, "
+                f"{table}[{table}[\"{column}\"] == {shown}].")
     if etype is KeyError and evalue.args and isinstance(evalue.args[0], int) and 1000 <= evalue.args[0] <= 2100:
         return (f"there is no row labelled {text}: the table's rows are numbered 0, 1, 2 ..., and the year is a "
                 "column, not the rows' label. Make the year the label first, table.set_index(\"year\").loc[" + text
@@ -740,6 +843,29 @@ def explain_error(etype, evalue, names: dict | None = None) -> str | None:
         word = text.split("'")[1] if text.count("'") >= 2 else ""
         return (f"Python does not know the name {word!r}. If you meant a piece of text or a letter, put it in quotes, "
                 f"such as \"{word}\"; if you meant a table or a variable, run the cells above first.")
+    return None
+
+
+def _value_not_label(evalue, names: dict):
+    """For a KeyError whose key is not a row label of a table on the failing line but a value in one of its
+    columns (``summary.loc["Stalin", ...]`` where the names stand in the column actor): (table, column, key)."""
+    if not evalue.args or isinstance(evalue.args[0], tuple):
+        return None
+    key = evalue.args[0]
+    for table_name, table in names.items():
+        if type(table).__name__ != "DataFrame" or key in table.columns:
+            continue
+        try:
+            if key in table.index:
+                continue
+        except TypeError:
+            continue
+        for column in table.columns:
+            try:
+                if (table[column] == key).any():
+                    return table_name, str(column), key
+            except (TypeError, ValueError):
+                continue
     return None
 
 

@@ -218,6 +218,10 @@ def _pandas_hint(value, wanted: tuple = ()) -> str:
     if columnish and list in wanted:
         return (" It is a column of values from pandas, not a Python list: turn it into a list by adding .tolist() "
                 "at the end.")
+    if columnish and (int in wanted or float in wanted) and len(value) == 1:
+        # one row kept: the value is in it (E02-2: .sum() was suggested for a percentage)
+        return (" It is a column holding one value, not the value itself: take the value out with .iloc[0] (the "
+                "first).")
     if columnish and (int in wanted or float in wanted):
         return (" It is a column of values, not one number. To count the Trues of a True/False column or add up a "
                 "column, end with .sum(); to take one value out of it, use .iloc[0] (the first) or .loc[label].")
@@ -245,18 +249,32 @@ def uncalled_method(name: str, value) -> str:
             f"Add () at the end: .{method}().")
 
 
+def _numpy_number(value, types: tuple) -> bool:
+    """A numpy whole number where an int is asked for, or a numpy number where a float is asked for: the value
+    that .sum(), .max() or .loc[...] gives back, fine as an answer (a bool is never a number here)."""
+    if type(value).__module__ != "numpy" or isinstance(value, bool) or type(value).__name__ == "bool_":
+        return False
+    if int in types and isinstance(value, numbers.Integral):
+        return True
+    return float in types and isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
+
+
 def check_type(value, expected: type | tuple[type, ...], name: str, example: str = "") -> None:
     """Fail unless ``value`` is of the expected type; the message says what it is instead."""
     check_answered(value, name)
     types = expected if isinstance(expected, tuple) else (expected,)
+    if _numpy_number(value, types):
+        return  # numpy's 1937 is a whole number to a historian, and to every check (the digests and the hidden
+        #         tests compare its .item())
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         wanted = _kind_in_words(types)
         hint = f" For example: {example}" if example else ""
-        for plain, kind in ((int, numbers.Integral), (float, numbers.Real)):
-            if plain in types and isinstance(value, kind) and not isinstance(value, bool):
-                # a numpy or pandas number where a plain Python one is asked for: say how to convert it
-                hint = f" Wrap it in {plain.__name__}(...) to turn it into a plain Python {plain.__name__}.{hint}"
-                break
+        if float in types and int not in types and isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            # a whole number where a share or a percentage is asked: the division is missing, not float(...)
+            raise AnswerError(
+                f"`{name}` should be {wanted}, but it is {_value_in_words(value)}. That looks like a count: a share "
+                "is a count divided by a total (3 of 12 is 3 / 12 = 0.25), and a percentage is that share times 100. "
+                f"Divide by the total your question names.{hint}")
         if isinstance(value, str) and (int in types or float in types):
             hint = (" It looks like a number written as text (in quotes). Leave out the quotes, or convert it "
                     f"with {types[0].__name__}(...).{hint}")
@@ -406,10 +424,15 @@ def _text_column_hint(exc: Exception) -> str:
         return (" A calculation met a missing value (<NA>). Often that means a condition kept no rows at all, for"
                 " example a column of text such as \"1930\" compared with the number 1930: look at the column's"
                 " values and compare like with like.")
+    if isinstance(exc, KeyError) and exc.args and type(exc.args[0]) is int and 1000 <= exc.args[0] <= 2100:
+        return (f" There is no row labelled {exc.args[0]}: a table's rows are labelled 0, 1, 2 … (or keep older labels"
+                " after a filter), and the year is a column, not a row label. Find the row by its year:"
+                " table[table[\"year\"] == year], or table.set_index(\"year\").loc[year, column].")
     if isinstance(exc, KeyError) and exc.args and type(exc.args[0]) is int:
-        return (" A table's rows keep their labels when it is filtered: the rows of a table of a few documents may be"
-                " labelled 5, 2 and 9, so there is no row 0 to take with column[0]. Work on the whole column at once"
-                " (.str.contains(...) and .sum()), or take the i-th row by its place with .iloc[i].")
+        return (f" There is no row labelled {exc.args[0]} in this table: a row number read off the course's table"
+                " does not fit another table, and a table's rows keep their old labels when it is filtered or"
+                " reordered. Find the row by a value it holds, table[table[\"column\"] == value], using the value"
+                " your function is given, not a row number.")
     if isinstance(exc, TypeError) and "str" in text and any(w in text for w in ("not supported", "concatenate", "unsupported operand")):
         return (" One of the values you compute with is text (str), not a number: a column of words, or a number "
                 "written in quotes. Look at the table's columns (table.dtypes) and use the one that holds numbers.")
@@ -436,11 +459,114 @@ def _column_suggestion(exc: Exception, tables: Iterable) -> str:
             f"spaces and capitals included.{close}")
 
 
+def _table_name(table) -> str:
+    """The name a check cell gave this table (``repression``, ``toy``), found in the frames that called the check,
+    or "a table" when it has none."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") != __name__:
+            for scope in (frame.f_locals, frame.f_globals):
+                for key, value in list(scope.items()):
+                    if value is table and not key.startswith("_") and key.isidentifier():
+                        return key
+        frame = frame.f_back
+    return "a table"
+
+
+def _shown(value) -> str:
+    if hasattr(value, "columns"):
+        return _table_name(value)
+    if isinstance(value, str) and '"' not in value:
+        return f'"{value}"'  # as the lessons and the check cells write text
+    return repr(value)
+
+
 def _described(label: str, args, kwargs) -> str:
-    shown = [type(a).__name__ if hasattr(a, "columns") else repr(a) for a in args]
-    shown += [f"{k}={v!r}" for k, v in kwargs.items()]
+    """How a call is named in a message: ``peak_year(repression, "convicted")``, with the table's own name, and a
+    word on a check's small test table (``toy``), which the learner has not met before the check."""
+    shown = [_shown(a) for a in args]
+    shown += [f"{k}={_shown(v)}" for k, v in kwargs.items()]
     text = ", ".join(shown)
     return f"{label}({text})" if len(text) < 80 else label
+
+
+def _call_text(label: str, args, kwargs) -> str:
+    """The call in backticks, and, for a check's small test table, that it is one."""
+    called = f"`{_described(label, args, kwargs)}`"
+    shown = [_shown(a) for a in [*args, *kwargs.values()] if hasattr(a, "columns")]
+    test = next((t for t in shown if t.startswith("toy") or t == "a table"), None)
+    if test:  # the check's own table: made in the package's check, which the learner does not see in the cell
+        return called + " (your function tried on a small test table that the check makes, with the same columns)"
+    return called
+
+
+def _function_tree(func):
+    """The learner's function as Python reads it (an ``ast.FunctionDef``), or None when its source is not at hand
+    (a function made elsewhere, or the grader's stand-in for a learner's function)."""
+    import ast
+    import inspect
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    return next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+
+
+def _gives_back(node) -> bool:
+    """Does this ``return`` give back a value (not ``return`` alone, not ``return None``)?"""
+    import ast
+
+    return node.value is not None and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+
+
+def is_skeleton(func) -> bool:
+    """Is this function still the lesson's skeleton, whose body is only ``return None`` (or ``pass``, ``...``)?"""
+    import ast
+
+    tree = _function_tree(func)
+    if tree is None:
+        return False
+    body = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    return all(isinstance(n, ast.Pass) or (isinstance(n, ast.Return) and not _gives_back(n)) for n in body)
+
+
+def slip_in(func, label: str = "") -> str:
+    """The likely slip of a function that gave back nothing (or an empty list), named from its own lines, or '':
+    a ``return`` standing directly in a loop's body, so the loop stops in its first round; ``print`` where
+    ``return`` belongs; no ``return`` line that gives back a value; or a ``return`` whose condition never held."""
+    import ast
+
+    tree = _function_tree(func)
+    if tree is None:
+        return ""
+    label = label or tree.name
+    for loop in ast.walk(tree):
+        if isinstance(loop, (ast.For, ast.While)):
+            early = next((n for n in loop.body if isinstance(n, ast.Return)), None)
+            # after a `continue` a return in the loop's body is reached only by the rows that get that far: fine
+            if early is not None and not any(isinstance(n, ast.Continue) for n in ast.walk(loop)):
+                return (f"In `{label}`, the line `{ast.unparse(early)}` is indented inside the loop, so the function "
+                        "gives back its answer in the loop's first round, before it has seen the other rows. Move "
+                        f"that line out of the loop: line it up with `{'for' if isinstance(loop, ast.For) else 'while'}`, "
+                        "so that it runs once the loop has finished.")
+    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
+    prints = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
+                 for n in ast.walk(tree))
+    if not any(_gives_back(n) for n in returns) and prints:
+        return (f"`{label}` shows its result with `print` but gives nothing back: `print` only shows a value on the "
+                "screen. Write `return` instead of `print`, so that the check (and any other code) receives the value.")
+    if not any(_gives_back(n) for n in returns):
+        return (f"`{label}` has no line that gives back a value: a function gives back only what follows the word "
+                "`return`, and gives back None when it has none. Write `return` in front of your formula (or of the "
+                "name that holds your result), and take out a `return None` that would come first.")
+    if any(isinstance(n, (ast.If, ast.For, ast.While)) for n in ast.walk(tree)):
+        return (f"`{label}` never reached a `return` line that gives back a value: the condition in front of it was "
+                "not true for any row. Try your function on the data in a cell of your own, print what the "
+                "condition compares, and decide what to return when nothing is found.")
+    return ""
 
 
 def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: bool = False, **kwargs):
@@ -461,7 +587,7 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
         result = func(*args, **kwargs)
     except _TooSlow:
         raise AnswerError(
-            f"`{_described(label, args, kwargs)}` was still running after {seconds:g} seconds, so it was stopped. "
+            f"{_call_text(label, args, kwargs)} was still running after {seconds:g} seconds, so it was stopped. "
             "A loop that never ends is the usual cause: give a `for` loop a fixed range, or make sure a `while` "
             "loop's condition becomes false, and decide what to `return` when nothing is found."
         ) from None
@@ -472,31 +598,38 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
     except Exception as exc:  # the learner's code failed: say how, without a wall of traceback
         close = _column_suggestion(exc, [*args, *kwargs.values()])
         raise AnswerError(
-            f"`{_described(label, args, kwargs)}` raised {type(exc).__name__}: {str(exc).rstrip('.')}."
+            f"{_call_text(label, args, kwargs)} raised {type(exc).__name__}: {str(exc).rstrip('.')}."
             + (close or f"{_text_column_hint(exc)} Test it on the data in a cell of your own to find the line that fails.")
         ) from None
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    if result is None and not none_ok:
+    if result is None or (isinstance(result, (list, tuple, set, dict, str)) and len(result) == 0):
         try:
             import inspect
 
             own = inspect.getsource(func)
         except (OSError, TypeError):
             own = ""
-        if ".sort(" in own:
+        called = _call_text(label, args, kwargs)
+        if result is None and not none_ok and ".sort(" in own:
             raise AnswerError(
-                f"`{_described(label, args, kwargs)}` gave back nothing (None). `.sort()` sorts a list where it stands "
+                f"{called} gave back nothing (None). `.sort()` sorts a list where it stands "
                 "and gives back None, so `return my_list.sort()` returns None: sort first, then `return my_list`, or "
                 "`return sorted(my_list)`."
             )
-        raise AnswerError(
-            f"`{_described(label, args, kwargs)}` gave back nothing (None). End your function with "
-            "`return ...` followed by the value: `print` only shows a value on the screen, and a cell's last line "
-            "only displays it; neither gives it back to whoever called the function."
-        )
+        slip = slip_in(func, label)
+        # a return inside the loop is always a slip; the others only when None is not a right answer
+        if slip and (" inside the loop" in slip or (result is None and not none_ok)):
+            gave = "nothing (None)" if result is None else "an empty " + type(result).__name__
+            raise AnswerError(f"{called} gave back {gave}. {slip}")
+        if result is None and not none_ok:
+            raise AnswerError(
+                f"{called} gave back nothing (None). End your function with "
+                "`return ...` followed by the value: `print` only shows a value on the screen, and a cell's last line "
+                "only displays it; neither gives it back to whoever called the function."
+            )
     return result
 
 

@@ -255,3 +255,138 @@ def test_lesson_04_checkpoint_4_accepts_the_range_the_lesson_gives():
     for men in (10, 14, 20):
         assert checkpoints.evaluate("04.4", men / 500).kind == "no", men
     assert checkpoints.evaluate("04.4", 12 / 450).kind == "no"
+
+
+# ---- messages that name the learner's actual slip (novice reviews, 7 December 2026) -------------------------------
+
+def test_a_written_function_that_gives_back_none_is_not_told_your_turn():
+    """P-1, P-2: a function the learner wrote, without `return` or with `return None` inside the loop, read
+    "Your turn: ... write the function"; the skeleton itself still reads as the learner's turn."""
+    from manyhands.checkpoints import evaluate
+
+    def overstatement(official, revised):
+        (official - revised) / revised * 100
+
+    msg = evaluate("P.2", overstatement)
+    assert msg.kind == "no" and "has no line that gives back a value" in msg.text, msg
+
+    harvest = __import__("manyhands").data.load("grain_harvest")
+
+    def first_year_above(threshold):
+        for _, row in harvest.sort_values("year").iterrows():
+            if row["harvest_official_mt"] - row["harvest_revised_mt"] > threshold:
+                return int(row["year"])
+            return None
+
+    msg = evaluate("P.3", first_year_above)
+    assert msg.kind == "no" and "`return None` is indented inside the loop" in msg.text, msg
+
+    def skeleton(threshold):
+        return None   # your turn
+
+    assert evaluate("P.3", skeleton).kind == "turn"
+
+
+def test_a_loop_that_never_set_the_answer_is_not_told_your_turn(monkeypatch):
+    """L01-2: `gap > 25` for `> 0.25` leaves None after the loop; the check said "Your turn: Replace None"."""
+    from manyhands import feedback
+    from manyhands.checkpoints import evaluate
+
+    monkeypatch.setattr(feedback, "_LAST_CELL", {"source": (
+        "fewest_offices = None\nfor n in range(1, 21):\n    if chain.simulate(levels=n, bias=0.05).gap > 25:\n"
+        "        fewest_offices = n\n        break\n"), "error": None})
+    msg = evaluate("01.2", None)
+    assert msg.kind == "no" and "still None after your loop" in msg.text, msg
+    monkeypatch.setattr(feedback, "_LAST_CELL", {"source": "fewest_offices = None", "error": None})
+    assert evaluate("01.2", None).kind == "turn"
+
+
+def test_greater_or_equal_for_more_than_is_not_accepted():
+    """P-3: `>=` where the question says "more than" was accepted (no threshold hit a gap exactly)."""
+    from manyhands.checkpoints import evaluate
+
+    harvest = __import__("manyhands").data.load("grain_harvest")
+
+    def first_year_above(threshold):
+        for _, row in harvest.sort_values("year").iterrows():
+            if row["harvest_official_mt"] - row["harvest_revised_mt"] >= threshold:
+                return int(row["year"])
+        return None
+
+    msg = evaluate("P.3", first_year_above)
+    assert msg.kind == "no" and "first_year_above(0)" in msg.text and "greater than" in msg.text, msg
+
+
+def test_names_where_letters_are_asked_are_not_told_a_comma_is_missing():
+    """L04-3: {"Mommsen", "Broszat"} was told "a comma is probably missing"."""
+    from manyhands.checkpoints import evaluate
+
+    text = evaluate("04.5", {"Mommsen", "Broszat"}).text
+    assert "letters" in text and "not names" in text and "comma" not in text, text
+    assert "comma is probably missing" in evaluate("04.5", {"ac"}).text
+    assert "comma is probably missing" in evaluate("04.5", {"AC"}).text
+
+
+def test_a_name_or_a_year_used_as_a_row_label_is_told_which_column_holds_it():
+    """L05-1: summary.loc["Stalin", ...] on numbered rows was told "a name must match the table exactly"."""
+    import pandas as pd
+
+    from manyhands.checkpoints import explain_error
+
+    summary = pd.DataFrame({"actor": ["Stalin", "Hitler"], "documents": [9, 4]})
+    harvest = pd.DataFrame({"year": [1932, 1933], "harvest_revised_mt": [55.7, 68.4]})
+    for table, key, name, column in ((summary, "Stalin", "summary", "actor"), (harvest, 1933, "harvest", "year")):
+        with pytest.raises(KeyError) as err:
+            table.loc[key, table.columns[1]]
+        text = explain_error(KeyError, err.value, {name: table})
+        assert f'{name}.set_index("{column}")' in text and "numbered 0, 1, 2" in text, text
+        assert "must match the table exactly" not in text
+
+
+def test_upside_down_shares_and_the_usual_slips_of_a_growth_are_named():
+    """L03-1, L02-4: a share divided the wrong way round was told it looked like a percentage or a count; L01-1:
+    three different slips of 01.1 got one hint; L05-2: conditions without brackets were told only to add .sum();
+    L03-2: the hint asked for int(...) that the check does not need."""
+    from manyhands import data
+    from manyhands.checkpoints import CHECKPOINTS, evaluate
+
+    share = CHECKPOINTS["03.2"].key()[0]
+    assert "upside down" in evaluate("03.2", 1 / share).text
+    a, b = CHECKPOINTS["02.2"].key()
+    assert "upside down" in evaluate("02.2", 1 / a, 1 / b).text
+    assert "percentages or counts" in evaluate("02.2", a * 100, b * 100).text
+    growth = CHECKPOINTS["01.1"].key()[0]
+    assert "multiply it by 100" in evaluate("01.1", growth / 100).text
+    t = data.load("party_membership").set_index("congress")
+    assert "column candidates" in evaluate(
+        "01.1", float((t.loc[17, "candidates"] - t.loc[15, "candidates"]) / t.loc[15, "candidates"] * 100)).text
+    assert "divide by the earlier one" in evaluate(
+        "01.1", float((t.loc[17, "members"] - t.loc[15, "members"]) / t.loc[17, "members"] * 100)).text
+    roles = data.load("decision_roles")
+    unbracketed = (roles["actor"] == "Stalin") & roles["role"] == "initiated"
+    assert "its own brackets" in evaluate("05.2", unbracketed, unbracketed).text
+    assert "int(" not in CHECKPOINTS["03.3"].hint
+
+
+def test_a_number_with_a_decimal_comma_in_quotes_is_told_how_python_writes_numbers():
+    """P-4: "68,4" was told only to leave out the quotes; the next try, 68,4, is two numbers."""
+    from manyhands.checkpoints import evaluate
+
+    assert "decimal point" in evaluate("P.4", "68,4").text
+    assert "decimal point" not in evaluate("P.4", "68.4").text
+
+
+def test_in_a_kernel_a_loop_left_none_is_named_and_a_fresh_blank_is_your_turn():
+    """L01-2 in a real kernel: the checkpoint reads the cell being run (IPython's input history)."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(c) for c in (
+        "from manyhands.checkpoints import check\nfrom manyhands import chain",
+        "fewest_offices = None\nfor n in range(1, 21):\n    if chain.simulate(levels=n, bias=0.05).gap > 25:\n"
+        "        fewest_offices = n\n        break\ncheck('01.2', fewest_offices)",
+        "fewest_offices = None\ncheck('01.2', fewest_offices)",
+    )])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    assert _message(nb.cells[1])[0].startswith("Not yet: `fewest_offices` is still None after your loop")
+    assert _message(nb.cells[2])[0].startswith("Your turn:")

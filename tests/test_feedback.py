@@ -73,7 +73,11 @@ def test_a_loop_that_never_ends_is_stopped_and_explained():
 def test_a_series_where_one_value_is_asked_for():
     # a number asked for: count or add up with .sum(), or take one value out with .iloc[0]
     with pytest.raises(feedback.AnswerError, match=r"column of values, not one number.*\.sum\(\).*\.iloc\[0\]"):
-        feedback.check_type(pd.Series([1934]), int, "largest_gap(harvest)")
+        feedback.check_type(pd.Series([1934, 1935]), int, "largest_gap(harvest)")
+    # one row kept: only .iloc[0] fits (E02-2: .sum() was suggested for a percentage)
+    with pytest.raises(feedback.AnswerError) as one_row:
+        feedback.check_type(pd.Series([50.0]), float, "overstatement(harvest, 1933)")
+    assert "column holding one value" in str(one_row.value) and ".sum()" not in str(one_row.value)
     # a list asked for: .tolist(), for a Series and for a pandas array alike
     with pytest.raises(feedback.AnswerError, match=r"a pandas Series \(a column\)\. It is a column of values from pandas.*\.tolist\(\)"):
         feedback.check_type(pd.Series(["n04"]), list, "unsigned_roles(nazi, \"Hitler\")")
@@ -386,3 +390,112 @@ def test_every_check_cell_calls_a_package_check_that_reads_the_answer_it_checks(
     assert seen == 23
     with pytest.raises(ValueError, match="no check named"):
         checks.check("../etc", "q1")
+
+
+# ---- messages that name the learner's actual slip (novice reviews, 7 December 2026) -------------------------------
+
+def test_a_numpy_whole_number_is_a_whole_number():
+    """EX03-1, EX04-1: a year read from pandas or a .sum() was told "should be a whole number (int), but it is a
+    whole number (1937)"; it is accepted, so the check goes on to say whether the value is right."""
+    import numpy as np
+
+    feedback.check_type(np.int64(1937), int, 'peak_year(repression, "convicted")')
+    feedback.check_type(pd.Series([3, 4]).sum(), int, 'signed_count(soviet, "Stalin")')
+    with pytest.raises(feedback.AnswerError, match="True or False"):
+        feedback.check_type(np.bool_(True), int, "x")  # a True/False is still not a count
+
+
+def test_a_count_where_a_share_is_asked_is_told_to_divide_not_to_wrap_it_in_float():
+    """EX04-3, EX05-2: "Wrap it in float(...)" for a count sent the learner to 7.0; a share is a count divided by
+    a total."""
+    import numpy as np
+
+    for count in (7, np.int64(7)):
+        with pytest.raises(feedback.AnswerError) as err:
+            feedback.check_type(count, float, 'leader_share(nazi, "Hitler")', example="0.25")
+        text = str(err.value)
+        assert "looks like a count" in text and "divided by a total" in text and "Wrap it" not in text, text
+
+
+def test_a_function_without_return_is_told_it_has_no_return_line():
+    """P-1, ex01 Q1: the formula written without `return` in front of it."""
+    def overstatement(official, revised):
+        (official - revised) / revised * 100
+
+    with pytest.raises(feedback.AnswerError, match=r"has no line that gives back a value.*`return` in front"):
+        feedback.call(overstatement, 89.8, 68.4, name="overstatement")
+
+
+def test_a_return_indented_into_the_loop_is_named():
+    """P-2, E01-1, EX05-1: `return` inside the loop stops it in its first round; the message said "nothing
+    passed your condition" or "End your function with return"."""
+    def initiator_not_signer(roles):
+        result = []
+        for doc in roles["document"]:
+            if doc != "d01":
+                result.append(doc)
+            return result
+
+    roles = pd.DataFrame({"document": ["d01", "d02"]})
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.call(initiator_not_signer, roles, name="initiator_not_signer")
+    text = str(err.value)
+    assert "gave back an empty list" in text and "`return result` is indented inside the loop" in text, text
+    assert "nothing passed your condition" not in text
+
+    def fewest_offices(bias, noise):
+        for n in range(1, 21):
+            if n * bias > 5:
+                return n
+            return None
+
+    with pytest.raises(feedback.AnswerError, match=r"`return None` is indented inside the loop.*line it up with `for`"):
+        feedback.call(fewest_offices, 0.5, 0.04, name="fewest_offices", none_ok=True)
+
+    def fewest_offices_with_continue(bias, noise):  # a right answer: the return is reached only past the continue
+        for n in range(1, 21):
+            if n * bias <= 50:
+                continue
+            return n
+        return None
+
+    assert feedback.call(fewest_offices_with_continue, 0.5, 0.04, name="fewest_offices", none_ok=True) is None
+
+
+def test_a_call_names_the_check_cells_tables_as_the_learner_knows_them():
+    """EX03-3, EX04-2, E00-2: "signed_count(DataFrame, 'Stalin')" named no table the learner knew."""
+    def signed_count(table, name):
+        print(len(table))
+
+    toy = pd.DataFrame({"signed_by": ["X", "Y"]})
+    soviet = pd.DataFrame({"signed_by": ["Stalin"]})
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.call(signed_count, toy, "X", name="signed_count")
+    text = str(err.value)
+    assert text.startswith('`signed_count(toy, "X")` (your function tried on a small test table that the check '
+                           "makes, with the same columns)") and "DataFrame" not in text, text
+    with pytest.raises(feedback.AnswerError, match=r'^`signed_count\(soviet, "Stalin"\)` gave back nothing'):
+        feedback.call(signed_count, soviet, "Stalin", name="signed_count")
+
+
+def test_a_keyerror_inside_a_function_gets_advice_that_fits_it():
+    """EX03-2: a year used as a row label was told about documents and .str.contains; EX03-3: a hard-coded row
+    number was told to count by position with .iloc."""
+    def death_share(table, year):
+        return table["death_sentences"][year] / table["convicted"][year]
+
+    repression = pd.DataFrame({"year": [1937, 1938], "convicted": [10, 20], "death_sentences": [1, 2]})
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.call(death_share, repression, 1938, name="death_share")
+    text = str(err.value)
+    assert "no row labelled 1938" in text and 'table["year"] == year' in text, text
+    assert "str.contains" not in text and "documents" not in text
+
+    def first_category_share(table, territory):
+        return table["category1_limit"][8] / table["category2_limit"][8]
+
+    toy = pd.DataFrame({"territory": ["A", "B"], "category1_limit": [1, 2], "category2_limit": [3, 6]})
+    with pytest.raises(feedback.AnswerError) as err:
+        feedback.call(first_category_share, toy, "B", name="first_category_share")
+    text = str(err.value)
+    assert "no row labelled 8" in text and "not a row number" in text and ".iloc" not in text, text

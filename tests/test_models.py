@@ -158,11 +158,15 @@ def test_defined_and_values():
         feedback.check_values({"a": True}, int, "x")
 
 
-def test_check_type_says_how_to_convert_numpy_numbers():
+def test_check_type_takes_numpy_numbers_as_numbers():
     import numpy as np
 
-    with pytest.raises(feedback.AnswerError, match=r"Wrap it in int\(\.\.\.\)"):
-        feedback.check_type(np.int64(1934), int, "largest_gap(harvest)")
+    # a year read from pandas, or a .sum(), is a whole number to a historian and to every check (novice EX03-1,
+    # EX04-1: "should be a whole number (int), but it is a whole number (1937)")
+    feedback.check_type(np.int64(1934), int, "largest_gap(harvest)")
+    feedback.check_type(np.float32(0.5), float, "x")
+    with pytest.raises(feedback.AnswerError, match=r"True or False"):
+        feedback.check_type(np.bool_(True), int, "x")
     with pytest.raises(feedback.AnswerError) as wrong_kind:
         feedback.check_type("1934", int, "largest_gap(harvest)")
     assert "Wrap it" not in str(wrong_kind.value) and "text in quotes ('1934')" in str(wrong_kind.value)

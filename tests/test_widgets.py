@@ -275,6 +275,11 @@ def test_procurement_calculator_needs_the_learners_own_assumptions():
     assert "Fill in rural population (millions), seed and fodder kept back (Mt), norm" in calc.per_person.value
     calc.assumptions["rural_population_m"].value = "lots"
     assert "is not a number" in calc.per_person.value and "lots" in calc.per_person.value
+    # L02-1 (novice review): "25,000,000" in a box that counts millions, then 25000000 as told, gave "0 kg" each
+    calc.assumptions["rural_population_m"].value = "25,000,000"
+    assert "counts millions: type 25 for 25 million" in calc.per_person.value
+    calc.assumptions["rural_population_m"].value = "25000000"
+    assert "more people than live on earth" in calc.per_person.value and " kg" not in calc.per_person.value
     calc.assumptions["rural_population_m"].value = "100"
     calc.assumptions["seed_fodder_mt"].value = "14"
     assert "Fill in norm" in calc.per_person.value
@@ -516,3 +521,24 @@ def test_titles_start_under_the_toolbar_band():
     template = fig.layout.template.layout.title
     assert template.pad.t >= charts.TOOLBAR_BAND_PX + 4 and template.y == 1 and template.yanchor == "top"
     assert fig.layout.margin.t >= template.pad.t + 18 * 1.2  # the title's line fits above the plot
+
+
+def test_the_time_line_lists_several_signatories_in_a_sentence():
+    """L02-6 (novice review): "signed by Kalinin; Molotov; Yenukidze; carried out by ..." ran the names into the
+    sentence's own clauses."""
+    from types import SimpleNamespace
+
+    from manyhands.views.lesson02 import _who
+
+    row = SimpleNamespace(initiated_by="Politburo", signed_by="Kalinin; Molotov; Yenukidze", carried_out_by="OGPU")
+    assert _who(row) == ("Who initiated it: Politburo; who signed: Kalinin, Molotov and Yenukidze; "
+                         "who carried it out: OGPU")
+
+
+def test_fear_that_changes_nothing_says_why():
+    """L01-3 (novice review): Fear moved from 0 to 1 with the default plan changed nothing and read as broken."""
+    view = widgets.ChainOfCommand()
+    view.controls["penalty"].value = 1.0
+    assert "Fear changes nothing here" in view.summary.value
+    view.controls["penalty"].value = 0.0
+    assert "Fear changes nothing" not in view.summary.value

@@ -91,6 +91,12 @@ class ChainOfCommand(_Displayable):
             f"({result.gap:+.0%}). The producers are asked for <b>{result.demand_on_producers:.1f}</b>, "
             f"{result.demand_share:.0%} of what they really have."
         )
+        params = self.params()
+        if params.get("penalty", 0) > 0 and self._chain.simulate(**{**params, "penalty": 0.0}).perceived == result.perceived:
+            # L01-3 (novice review): fear moved alone changes nothing while every report stays above the plan
+            self.summary.value += (" Fear changes nothing here: it acts only when a report falls short of the "
+                                   "centre's plan, and every report is above it. Raise the plan above the truth, "
+                                   "or lower the bias, to see it.")
 
 
 class MembershipChart(_Displayable):

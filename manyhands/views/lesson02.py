@@ -105,7 +105,14 @@ class ProcurementCalculator(_Displayable):
             values = {name: g.parse_assumption(label, self.assumptions[name].value, zero_ok=zero)
                       for name, (label, zero) in self.ASSUMPTIONS.items()}
         except g.GrainInputError as exc:
-            return f"<b>Cannot use your figure:</b> {html.escape(str(exc))}"
+            millions = "millions" in str(exc) and "not a number" in str(exc)
+            return (f"<b>Cannot use your figure:</b> {html.escape(str(exc))}"
+                    + (" This box counts millions: type 25 for 25 million people." if millions else ""))
+        if values["rural_population_m"] is not None and values["rural_population_m"] > 1000:
+            # 25000000 typed in a box that counts millions: 25 million million people, and "0 kg" each
+            return ("<b>Cannot use your figure:</b> Rural population (millions): "
+                    f"{values['rural_population_m']:g} million is more people than live on earth. This box counts "
+                    "millions: type 25 for 25 million people.")
         missing = [self.ASSUMPTIONS[n][0][0].lower() + self.ASSUMPTIONS[n][0][1:] for n, v in values.items() if v is None]
         if missing:
             return "Fill in " + ", ".join(missing) + " to see what is left per rural inhabitant."
@@ -232,6 +239,9 @@ def _who(row) -> str:
         value = str(value)
         if value == "no signature":
             value = "no signature (a record, which carries none)"
+        else:  # "Kalinin; Molotov; Yenukidze" in the data reads "Kalinin, Molotov and Yenukidze" in a sentence
+            names = [n.strip() for n in value.split(";") if n.strip()] or [value]
+            value = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         parts.append(f"{label}: {html.escape(value)}")
     text = "; ".join(parts)
     return text[0].upper() + text[1:]
