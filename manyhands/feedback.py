@@ -182,6 +182,15 @@ def defined(namespace: Mapping, name: str):
             "that cell (a missing colon, bracket or quote, or an indent), run that cell again, then run this check."
             + (" " + NUMBER_FORMAT if "leading zeros" in str(error.msg) else "")
         )
+    assigned = re.search(rf"^\s*(def\s+{re.escape(name)}\b|{re.escape(name)}\s*=[^=])", last.get("source", ""), re.M)
+    if (error is not None and not isinstance(error, (SyntaxError, NotImplementedError, AnswerError)) and assigned):
+        raise AnswerError(
+            f"The cell where you write `{name}` stopped with {type(error).__name__} ({str(error).rstrip('.')}), so "
+            f"Python did not finish it and still holds your previous `{name}`, if any: this check would judge that "
+            "one. Fix the line shown under that cell, run it again, then run this check."
+            + (" A word that is an answer, not a name, needs quotes: \"a\", not a." if isinstance(error, NameError)
+               else "")
+        )
     if name not in namespace and isinstance(error, NotImplementedError):
         raise AnswerError(
             f"The cell above stopped at `raise NotImplementedError()` before it reached your `{name}`. "
@@ -439,6 +448,28 @@ def _text_column_hint(exc: Exception) -> str:
     return ""
 
 
+def _row_value_hint(exc: Exception, tables: Iterable) -> str:
+    """A KeyError for a text that is not a row label but a value in one of the table's columns (``.loc["RSFSR"]`` on
+    rows numbered 0, 1, 2 …): say so, and name that column."""
+    if not (isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str)):
+        return ""
+    key = exc.args[0]
+    for table in tables:
+        if type(table).__name__ != "DataFrame" or key in table.index:
+            continue
+        for column in table.columns:
+            try:
+                found = bool((table[column] == key).any())
+            except Exception:  # noqa: BLE001 - a column that cannot be compared with text holds no such value
+                found = False
+            if found:
+                return (f' There is no row labelled "{key}": the rows of this table are numbered 0, 1, 2 …, and '
+                        f'"{key}" is a value in its column {column}. Make that column the row labels first, '
+                        f'table.set_index("{column}"), then use .loc; or keep the rows whose {column} is the value '
+                        "your function is given.")
+    return ""
+
+
 def column_suggestion(key, tables: Iterable) -> str:
     """For a name that is not a column of any of ``tables`` (pandas tables among other values): " Did you mean
     'x'?" with the closest column name, or ''."""
@@ -596,7 +627,7 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
     except AnswerError:
         raise
     except Exception as exc:  # the learner's code failed: say how, without a wall of traceback
-        close = _column_suggestion(exc, [*args, *kwargs.values()])
+        close = _column_suggestion(exc, [*args, *kwargs.values()]) or _row_value_hint(exc, [*args, *kwargs.values()])
         raise AnswerError(
             f"{_call_text(label, args, kwargs)} raised {type(exc).__name__}: {str(exc).rstrip('.')}."
             + (close or f"{_text_column_hint(exc)} Test it on the data in a cell of your own to find the line that fails.")
@@ -637,6 +668,25 @@ def expect(ok: bool, message: str) -> None:
     """Fail with ``message`` (plain English, never the answer) unless ``ok``."""
     if not ok:
         raise AnswerError(message)
+
+
+def slip_behind(func, message: str, label: str = "") -> str:
+    """What a failed check's ``message`` cannot see in the learner's function, named first: a ``return`` standing
+    inside a loop (the function answers from the first row only), or values printed, not kept, where the function
+    gave back something empty.  '' when neither is there (or the function's source is not at hand)."""
+    import ast
+
+    slip = slip_in(func, label)
+    if " inside the loop" in slip:
+        return slip
+    tree = _function_tree(func)
+    prints = tree is not None and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
+                                      for n in ast.walk(tree))
+    if prints and any(words in message for words in ("gave back an empty", "has nothing for")):
+        return (f"`{label or tree.name}` prints values: `print` shows a value on the screen but does not keep it. "
+                "Store each value in what your function gives back (for a dictionary, counts[key] = value), and "
+                "return that.")
+    return ""
 
 
 _watch_cells()

@@ -40,8 +40,8 @@ import tempfile
 import weakref
 from pathlib import Path
 
-__all__ = ["FILE_NAME", "MAX_UPLOAD_BYTES", "RecordsError", "course_root", "get", "last_message", "put", "read",
-           "records_path", "restore", "restore_report", "update_to"]
+__all__ = ["FILE_NAME", "MAX_UPLOAD_BYTES", "RecordsError", "course_root", "get", "key_name", "last_message", "put",
+           "read", "records_path", "restore", "restore_report", "update_to"]
 
 FILE_NAME = "manyhands_records.json"
 FORMAT = "manyhands-records"
@@ -55,7 +55,7 @@ KEY_NAMES = {
 }
 
 
-def _key_name(key: str) -> str:
+def key_name(key: str) -> str:
     """A record's name in words, for the messages."""
     if key in KEY_NAMES:
         return KEY_NAMES[key]
@@ -324,7 +324,7 @@ MAX_DIFFERENCES = 20  # listed one by one; the rest are counted
 
 
 def _describe_key(key: str, value) -> str:
-    name = _key_name(key)
+    name = key_name(key)
     if key == "stance" and isinstance(value, list):
         return f"{len(value)} saved position{'s' if len(value) != 1 else ''}"
     return name
@@ -368,7 +368,7 @@ def _words(value) -> str:
 
 def _label(key: str, path: tuple, mine, theirs) -> str:
     """Which answer ``path`` is, in words: "lesson 04's comparison grid, the rating for "refusal", Nazi Germany"."""
-    name = _key_name(key)
+    name = key_name(key)
     if key == "04.grid" and len(path) == 3 and path[0] == "ratings":
         what = f"your note on \u201c{path[1]}\u201d" if path[2] == "note" else f"your rating for \u201c{path[1]}\u201d, {path[2]}"
         return f"{name}, {what}"
@@ -404,7 +404,7 @@ def differences(key: str, theirs, theirs_at: str, mine, mine_at: str) -> list[st
                 f"{_words(here)} here (saved {_when(mine_at)})")
         out.append(text[0].upper() + text[1:])
     if not out and theirs != mine:  # values that differ only in a way the list above does not show
-        name = _key_name(key)
+        name = key_name(key)
         out.append(f"{name[0].upper() + name[1:]}: different in your backup (saved {_when(theirs_at)}) and here "
                    f"(saved {_when(mine_at)})")
     return out
@@ -549,7 +549,7 @@ def restore_report(path: Path, content: bytes, replace: bool = False, take_older
         summary = "The uploaded file holds nothing that is not here already." + nothing
     choice = ""
     if older:
-        names = [_key_name(k) for k in older]
+        names = [key_name(k) for k in older]
         what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         summary = (f"{summary} Your backup also holds different values for {what} from the ones here; the ones here "
                    "were saved later, so they were kept for now. What differs:" if changed else

@@ -156,4 +156,4 @@ def test_a_learner_judges_their_own_answer_and_it_is_kept(tmp_path):
     assert records.get_from(path, essays.self_key("ex03", "q5_answer")) == {"0": "yes", "2": "partly"}
     again = essays.self_assessment("ex03", "q5_answer", path=path)  # a new session reads it back
     assert again.controls["0"].value == "yes" and again.controls["1"].value is None
-    assert "judgement of your written answer in ex03" in records._key_name(essays.self_key("ex03", "q5_answer"))
+    assert "judgement of your written answer in ex03" in records.key_name(essays.self_key("ex03", "q5_answer"))

@@ -499,3 +499,64 @@ def test_a_keyerror_inside_a_function_gets_advice_that_fits_it():
         feedback.call(first_category_share, toy, "B", name="first_category_share")
     text = str(err.value)
     assert "no row labelled 8" in text and "not a row number" in text and ".iloc" not in text, text
+
+
+def test_the_retake_s_exercise_slips_are_named_in_a_kernel():
+    """Novice retake (nov2b): ex03 Q1 upside down was told it was a percentage and shown which column goes on top;
+    Q3's .loc["RSFSR"] on numbered rows got a bare KeyError; Q4's return inside the loop was told to use the column;
+    ex05 Q3 counting signature rows over documents was told "well done" and then lost its points to a hidden test."""
+    nb = _run([
+        "from manyhands import data\nfrom manyhands.checks import check\n"
+        "repression = data.load('repression_by_year')\nlimits = data.load('order_00447_limits')\n"
+        "lists = data.load('stalin_lists')\nroles = data.load('decision_roles')",
+        "def death_share(table, year):\n    row = table.set_index('year').loc[year]\n"
+        "    return float(row['convicted'] / row['death_sentences'])",
+        "check('ex03', 'q1')",
+        "def first_category_share(limits, territory):\n    row = limits.loc[territory]\n"
+        "    return float(row['category1_limit'] / (row['category1_limit'] + row['category2_limit']))",
+        "check('ex03', 'q3')",
+        "def most_lists(lists, column):\n    for i in range(len(lists)):\n        return lists.loc[i, 'signatory']",
+        "check('ex03', 'q4')",
+        "def top_signed_share(roles, regime):\n    docs = roles[roles['regime'] == regime]\n"
+        "    top = docs[(docs['actor_level'] == 'leader') & (docs['role'] == 'signed')]\n"
+        "    return float(len(top) / docs['decision_id'].nunique())",
+        "check('ex05', 'q3')",
+    ])
+
+    def shown(i):
+        errors = [o for o in nb.cells[i].outputs if o.output_type == "error"]
+        assert errors, f"cell {i} did not fail: {nb.cells[i].outputs}"
+        return " ".join(" ".join(errors[0].traceback).split())
+
+    assert "upside down" in shown(2) and "convicted" not in shown(2).split("gave")[1]
+    assert 'is a value in its column territory' in shown(4) and 'set_index("territory")' in shown(4)
+    assert "indented inside the loop" in shown(6)
+    assert "Count documents, not rows" in shown(8)
+
+
+def test_an_answer_cell_that_failed_is_not_judged_by_its_older_value_and_ex00_slips_are_named():
+    """Novice retake (nov2a): {a, c, e} without quotes raised NameError in the answer cell, and the check judged the
+    value left from before ("well done"); count_by_type with its return inside the loop was told to add entries, and
+    one that printed its counts was told its condition matched nothing."""
+    nb = _run([
+        "from manyhands import data\nfrom manyhands.checks import check\nfrom manyhands.claims import CLAIM_TYPES\n"
+        "sentences = data.load('comment_sentences')",
+        "true_statements = {'a'}",
+        "true_statements = {a, c, e}",
+        "check('ex00', 'q4')",
+        "def count_by_type(sentences, comment):\n    counts = {}\n    part = sentences[sentences['comment'] == comment]\n"
+        "    for kind in CLAIM_TYPES:\n        counts[kind] = int((part['key_type'] == kind).sum())\n        return counts",
+        "check('ex00', 'q3')",
+        "def count_by_type(sentences, comment):\n    counts = {}\n    part = sentences[sentences['comment'] == comment]\n"
+        "    for kind in CLAIM_TYPES:\n        print(int((part['key_type'] == kind).sum()))\n    return counts",
+        "check('ex00', 'q3')",
+    ])
+
+    def shown(i):
+        errors = [o for o in nb.cells[i].outputs if o.output_type == "error"]
+        assert errors, f"cell {i} did not fail: {nb.cells[i].outputs}"
+        return " ".join(" ".join(errors[0].traceback).split())
+
+    assert "stopped with NameError" in shown(3) and "needs quotes" in shown(3)
+    assert "indented inside the loop" in shown(5)
+    assert "prints values" in shown(7) and "nothing passed your condition" not in shown(7).split("prints values")[0]

@@ -14,6 +14,8 @@ import inspect
 import re
 import sys
 
+from manyhands import feedback  # also watches the cells run, so a check knows how the answer cell ended
+
 _EXERCISE = re.compile(r"ex\d\d")
 _QUESTION = re.compile(r"q\d+[a-z]?")
 
@@ -30,9 +32,19 @@ def _function(exercise: str, question: str):
 
 
 def check(exercise: str, question: str) -> None:
-    """Run question ``question``'s visible checks of ``exercise`` on the calling notebook's names."""
+    """Run question ``question``'s visible checks of ``exercise`` on the calling notebook's names.  When a check
+    fails, a slip it cannot see in the learner's function (a ``return`` inside a loop, values printed and not kept)
+    is named before its message."""
     namespace = sys._getframe(1).f_globals
-    _function(exercise, question)(namespace)
+    try:
+        _function(exercise, question)(namespace)
+    except feedback.AnswerError as exc:
+        for name in names_read(exercise, question):
+            func = namespace.get(name)
+            slip = feedback.slip_behind(func, str(exc)) if callable(func) and not isinstance(func, type) else ""
+            if slip and slip not in str(exc):
+                raise feedback.AnswerError(f"{slip} {exc}") from None
+        raise
 
 
 def names_read(exercise: str, question: str) -> list[str]:

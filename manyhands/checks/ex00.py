@@ -94,6 +94,6 @@ def q4(ns) -> None:
             "f": "3f906d5c31fa87a04f8cd6fe5710c751db67d4cfebdacac22eb2b523c6b0d9d0",
         },
         "the statements you judged",
-        hint="Check each statement against section 6 of lesson 00, and re-read both comments for f.",
+        hint="Check each statement against section 6 of lesson 00 and against the two comments themselves.",
     )
     print("Question 4: well done.")

@@ -13,8 +13,9 @@ def q1(ns) -> None:
     death_share = ns.get("death_share")
     result = feedback.call(feedback.defined(ns, "death_share"), repression, 1938, name="death_share")
     feedback.check_type(result, float, "death_share(repression, 1938)", example="0.5 for a half")
-    feedback.expect(0 <= result <= 1, "death_share should return a share between 0 and 1, such as 0.5, not a percentage "
-                    "such as 50 (and the death sentences go on top: they are part of the convicted).")
+    feedback.expect(0 <= result <= 1, f"death_share should return a share between 0 and 1, such as 0.5, but it gave "
+                    f"{result:.4g}. Above 1 means one of two things: a percentage (leave out the 100), or a fraction "
+                    "upside down (a share is the part divided by the whole that the part belongs to).")
     feedback.check_digest(
         round(result, 4), "01a983d50d8130d58dc4f240c303a0a80b251251cf968980fb22d37adfc2671e", "death_share(repression, 1938)",
         hint="Divide the year's death_sentences by the same year's convicted.",

@@ -62,14 +62,15 @@ def q3(ns) -> None:
         "counted with .nunique(), divided by all the regime's documents, counted the same way.",
         decimals=4,
     )
-    toy = pd.DataFrame({"decision_id": ["a", "a", "b", "c", "c", "x"],
-                        "regime": ["R", "R", "R", "R", "R", "S"],
-                        "actor_level": ["leader", "leader", "inner circle", "leader", "executors", "leader"],
-                        "role": ["signed", "initiated", "signed", "initiated", "carried out", "signed"]})
+    # document a carries two rows of the leader's signature (two copies signed, say): a count of rows gives 2/3
+    toy = pd.DataFrame({"decision_id": ["a", "a", "a", "b", "c", "c", "x"],
+                        "regime": ["R", "R", "R", "R", "R", "R", "S"],
+                        "actor_level": ["leader", "leader", "leader", "inner circle", "leader", "executors", "leader"],
+                        "role": ["signed", "signed", "initiated", "signed", "initiated", "carried out", "signed"]})
     feedback.expect(
         abs(feedback.call(top_signed_share, toy, "R", name="top_signed_share") - 1 / 3) < 1e-9,
-        "On a small table where regime R has three documents and its leader signed one of them (and only initiated "
-        "another), top_signed_share(toy, \"R\") is not 1/3. Count documents, not rows; count only the leader's "
-        "signatures; and only the regime you are given.",
+        "On a small table where regime R has three documents and its leader signed one of them (in two rows) and only "
+        "initiated another, top_signed_share(toy, \"R\") is not 1/3. Count documents, not rows (a document can "
+        "have several rows); count only the leader's signatures; and only the regime you are given.",
     )
     print("Question 3: well done.")

@@ -49,7 +49,7 @@ def _summary(recs: dict) -> str:
             parts.append(f"{len(value)} saved position{'s' if len(value) != 1 else ''}"
                          + (f" (lesson{'s' if len(lessons) != 1 else ''} {', '.join(lessons)})" if lessons else ""))
         else:
-            parts.append(records.KEY_NAMES.get(key, f"the record \"{key}\""))
+            parts.append(records.key_name(key))  # "your judgement of your written answer in ex00", not its key
     return "In the file now: " + "; ".join(parts) + "."
 
 
