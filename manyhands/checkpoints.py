@@ -388,6 +388,10 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         turn="replace None with a number: how many times the first limit of category 1 the number actually shot "
              "under Order 00447 was (both numbers are in the text above).",
         hint="divide the number shot under the order by the first limit of category 1.",
+        # the high end of the range the lesson has just given is a reading of its own, not a slip of arithmetic
+        slips=lambda: ((lambda: (445_000 / 75_950,),
+                        "that is the high end of the range (445,000, Roginsky and Petrov's estimate). The question "
+                        "asks for the low end, the NKVD's own count of 387,000: divide that by the first limit."),),
         praise=lambda k: f"about {k[0]:.1f} times the first limit on the NKVD's own accounts, and up to "
                          f"{445_000 / 75_950:.1f} times on Roginsky and Petrov's estimate. Ask which model settings give "
                          "that, and what the documents say about who asked for the increases.",
@@ -879,9 +883,22 @@ def _names_on_failing_line(shell, tb) -> dict:
         if "site-packages" not in filename and (filename.startswith("<") or "ipykernel_" in filename):
             line = linecache.getline(filename, tb.tb_lineno)
         tb = tb.tb_next
-    words = set(re.findall(r"[A-Za-z_]\w*", line))
+    words = _code_names(line)
     namespace = getattr(shell, "user_ns", {}) or {}
     return {w: namespace[w] for w in words if w in namespace and not w.startswith("_")}
+
+
+def _code_names(line: str) -> list[str]:
+    """The names a line of code uses, in order, leaving out words inside quotes: in summary.loc["Stalin",
+    "documents"], the table is summary, not the lesson's other table called documents."""
+    import io
+    import tokenize
+
+    try:
+        return list(dict.fromkeys(t.string for t in tokenize.generate_tokens(io.StringIO(line).readline)
+                                  if t.type == tokenize.NAME))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return list(dict.fromkeys(re.findall(r"[A-Za-z_]\w*", re.sub(r"(['\"]).*?\1", "", line))))
 
 
 def _friendly_errors(shell, etype, evalue, tb, tb_offset=None):

@@ -144,13 +144,30 @@ GOES_ON = ("(This question is not yet right. Run All goes on to the next questio
 
 def _keep_going(lines: list[str]) -> list[str]:
     """IPython input transformer, installed only in a JupyterLab session's kernel: an exercise's check cell runs
-    through ``run_check``, so a "Not yet" shows its message and ends the cell without an error, and Run All reaches
-    every question.  nbgrader's kernels (Validate, autograde) have no session, so there a failed check still ends
+    through ``run_check``, so a "Not yet" shows its message and ends the cell without an error, and an answer cell
+    that still holds nbgrader's top-level stub says so instead of raising it; Run All reaches every question.  nbgrader's kernels (Validate, autograde) have no session, so there a failed check still ends
     its cell in an error, which is what Validate reports and nbgrader scores."""
     source = "".join(lines)
+    stub = _STUB.search(source)
+    if stub and not source.lstrip().startswith(CHECK_CELL):  # an answer cell not yet answered: say so, go on
+        rest = source[stub.end():].strip()
+        return [source[:stub.start()],
+                f"__import__('manyhands.feedback', fromlist=['not_answered']).not_answered({bool(rest)})\n"]
     if not source.lstrip().startswith(CHECK_CELL):
         return lines
     return [f"__import__('manyhands.feedback', fromlist=['run_check']).run_check({source!r}, globals())\n"]
+
+
+# nbgrader's stub for an answer written at the top level of a cell (not inside a function)
+_STUB = re.compile(r"^raise NotImplementedError\(\)[ \t]*(#.*)?$", re.M)
+NOT_ANSWERED = ("Not answered yet: this cell still holds the line raise NotImplementedError(), which only marks where "
+                "your answer goes. Write your answer in its place (delete that line), then run the cell again.")
+
+
+def not_answered(lines_after: bool = False) -> None:
+    """What an answer cell that still holds nbgrader's stub shows in JupyterLab, instead of stopping Run All there
+    (see ``_keep_going``); Validate and the grade still meet the stub's error."""
+    print(NOT_ANSWERED + (" The lines after it did not run." if lines_after else ""))
 
 
 def run_check(source: str, namespace: dict) -> None:

@@ -390,3 +390,22 @@ def test_in_a_kernel_a_loop_left_none_is_named_and_a_fresh_blank_is_your_turn():
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     assert _message(nb.cells[1])[0].startswith("Not yet: `fewest_offices` is still None after your loop")
     assert _message(nb.cells[2])[0].startswith("Your turn:")
+
+
+def test_the_retake_s_lesson_slips_are_named():
+    """Novice retake (nov2b): lesson 05 checkpoint 3's .loc["Stalin", "documents"] on numbered rows was told to
+    set_index on the lesson's other table, `documents` (a word in quotes on the line); lesson 03 checkpoint 4 with
+    the high end of the range was told to do what it had done."""
+    import pandas as pd
+
+    from manyhands import checkpoints
+
+    summary = pd.DataFrame({"actor": ["Stalin", "Hitler"], "documents": [5, 2]})
+    documents = pd.DataFrame({"actors": ["Stalin", "Hitler; Bouhler"], "title": ["t1", "t2"]})
+    line = 'stalin_documents = summary.loc["Stalin", "documents"]'
+    ns = {"summary": summary, "documents": documents}
+    names = {w: ns[w] for w in checkpoints._code_names(line) if w in ns}
+    words = checkpoints.explain_error(KeyError, KeyError("Stalin"), names)
+    assert "`summary`" in words and "column actor" in words and "`documents`" not in words, words
+    shown = checkpoints.evaluate("03.4", 445_000 / 75_950).text
+    assert "high end" in shown and "387,000" in shown, shown

@@ -560,3 +560,20 @@ def test_an_answer_cell_that_failed_is_not_judged_by_its_older_value_and_ex00_sl
     assert "stopped with NameError" in shown(3) and "needs quotes" in shown(3)
     assert "indented inside the loop" in shown(5)
     assert "prints values" in shown(7) and "nothing passed your condition" not in shown(7).split("prints values")[0]
+
+
+def test_in_jupyterlab_an_unanswered_top_level_stub_does_not_stop_run_all(capsys):
+    """Novice retake (nov2a): exercise 00's answer cells hold nbgrader's stub at the top level, so Run All stopped at
+    question 1, though the exercise says it goes on. In JupyterLab's kernel the stub now prints what to do; the lines
+    before it run, the lines after it do not (as when it raised), and Validate's kernels, which have no such
+    transformer, still meet the error."""
+    source = ('# Your answer, in this form:\n# my_claim_types = {"e1": "..."}\n# YOUR CODE HERE\nbefore = 1\n'
+              'raise NotImplementedError()\nafter = 2\n')
+    code = "".join(feedback._keep_going(source.splitlines(keepends=True)))
+    namespace: dict = {}
+    exec(compile(code, "<cell>", "exec"), namespace)
+    shown = capsys.readouterr().out
+    assert "Not answered yet" in shown and "lines after it did not run" in shown
+    assert namespace["before"] == 1 and "after" not in namespace
+    inside = "def f():\n    raise NotImplementedError()\n"  # a function's stub is left alone: calling f raises
+    assert feedback._keep_going(inside.splitlines(keepends=True)) == inside.splitlines(keepends=True)

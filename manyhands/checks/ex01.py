@@ -22,6 +22,14 @@ def q1(ns) -> None:
         "The Thirteenth Congress gives no separate figure for full members: growth(membership, 13, 15) should return "
         "None, not a number (check for a missing value with pd.isna before dividing).",
     )
+    # a rise and the fall back undo each other: (1 + up/100) * (1 + down/100) == 1, whatever the key
+    back = feedback.call(growth, membership, 17, 15, name="growth")
+    feedback.expect(
+        isinstance(back, (int, float)) and abs((1 + result / 100) * (1 + back / 100) - 1) < 1e-6,
+        "growth(membership, 17, 15), the way back, does not undo growth(membership, 15, 17): your function does not "
+        "compute from the two congresses it is given. Use its arguments (the table and the two congresses), not "
+        "figures typed in.",
+    )
     print("Question 1: well done.")
 
 

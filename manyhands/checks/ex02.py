@@ -69,6 +69,7 @@ def q3(ns) -> None:
 def q4(ns) -> None:
     """Question 4: A plan set on the official figure."""
     harvest = ns.get("harvest")
+    share_of_real = ns.get("share_of_real")
     result = feedback.call(feedback.defined(ns, "share_of_real"), harvest, 1933, 0.3, name="share_of_real")
     feedback.check_type(result, float, "share_of_real(harvest, 1933, 0.3)", example="0.5 for half")
     feedback.expect(0 <= result <= 5, "share_of_real should return a share such as 0.5, not a percentage such as 50.")
@@ -76,6 +77,12 @@ def q4(ns) -> None:
         round(result, 3), "2213df5ee16f504fe9e6bf577bd8ed7affc1c2b28367e4fb6b67150a2ee75ced", "share_of_real(harvest, 1933, 0.3)",
         hint="First turn the share into tonnes using the official figure, then divide those tonnes by the revised figure.",
         decimals=3,
+    )
+    double = feedback.call(share_of_real, harvest, 1933, 0.6, name="share_of_real")
+    feedback.expect(
+        isinstance(double, (int, float)) and abs(double - 2 * result) < 1e-9,
+        "With a plan of 0.6 instead of 0.3, share_of_real should take twice as much of the real harvest, and it does "
+        "not: use plan_share, the argument your function is given, not a number typed in.",
     )
     print("Question 4: well done.")
 
