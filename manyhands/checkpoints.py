@@ -220,9 +220,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         blanks=("revised_1933",),
         key=lambda: (float(_harvest().set_index("year").loc[1933, "harvest_revised_mt"]),),
         turn="replace None with one number: the revised harvest of 1933, taken out of the table `harvest`.",
-        hint="the answer is one number, not a row or a column. Section 5 shows two ways to reach one value: by the "
-             "row's label (make the year the label first) and the column's name, or by keeping the row of 1933 and "
-             "taking the one value out of its column.",
+        hint="the revised harvest of 1933 is one value of the column harvest_revised_mt. Section 5 shows two ways to "
+             "reach one value: by the row's label (make the year the label first) and the column's name, or by "
+             "keeping the row of 1933 and taking the one value out of that column.",
         praise=lambda k: f"the revised harvest of 1933 is {k[0]} million tonnes: one plain number, ready to compute with.",
         tolerance=1e-6,
     ),

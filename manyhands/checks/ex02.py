@@ -72,7 +72,8 @@ def q4(ns) -> None:
     share_of_real = ns.get("share_of_real")
     result = feedback.call(feedback.defined(ns, "share_of_real"), harvest, 1933, 0.3, name="share_of_real")
     feedback.check_type(result, float, "share_of_real(harvest, 1933, 0.3)", example="0.5 for half")
-    feedback.expect(0 <= result <= 5, "share_of_real should return a share such as 0.5, not a percentage such as 50.")
+    feedback.expect(0 <= result <= 5, f"share_of_real should return a share such as 0.5 (grain divided by grain), but "
+                    f"it gave {result:.4g}: tonnes, or a percentage, are far larger.")
     feedback.check_digest(
         round(result, 3), "2213df5ee16f504fe9e6bf577bd8ed7affc1c2b28367e4fb6b67150a2ee75ced", "share_of_real(harvest, 1933, 0.3)",
         hint="First turn the share into tonnes using the official figure, then divide those tonnes by the revised figure.",
