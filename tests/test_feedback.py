@@ -5,6 +5,7 @@ text used as a number, a loop that never ends) each get a message of their own."
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -501,6 +502,13 @@ def test_a_keyerror_inside_a_function_gets_advice_that_fits_it():
     assert "no row labelled 8" in text and "not a row number" in text and ".iloc" not in text, text
 
 
+def _failure_text(nb, i: int) -> str:
+    """What a learner reads under cell ``i`` of an executed notebook, which must have failed, on one line."""
+    errors = [o for o in nb.cells[i].outputs if o.output_type == "error"]
+    assert errors, f"cell {i} did not fail: {nb.cells[i].outputs}"
+    return " ".join(" ".join(errors[0].traceback).split())
+
+
 def test_the_retake_s_exercise_slips_are_named_in_a_kernel():
     """Novice retake (nov2b): ex03 Q1 upside down was told it was a percentage and shown which column goes on top;
     Q3's .loc["RSFSR"] on numbered rows got a bare KeyError; Q4's return inside the loop was told to use the column;
@@ -523,10 +531,7 @@ def test_the_retake_s_exercise_slips_are_named_in_a_kernel():
         "check('ex05', 'q3')",
     ])
 
-    def shown(i):
-        errors = [o for o in nb.cells[i].outputs if o.output_type == "error"]
-        assert errors, f"cell {i} did not fail: {nb.cells[i].outputs}"
-        return " ".join(" ".join(errors[0].traceback).split())
+    shown = functools.partial(_failure_text, nb)
 
     assert "upside down" in shown(2) and "convicted" not in shown(2).split("gave")[1]
     assert 'is a value in its column territory' in shown(4) and 'set_index("territory")' in shown(4)
@@ -552,10 +557,7 @@ def test_an_answer_cell_that_failed_is_not_judged_by_its_older_value_and_ex00_sl
         "check('ex00', 'q3')",
     ])
 
-    def shown(i):
-        errors = [o for o in nb.cells[i].outputs if o.output_type == "error"]
-        assert errors, f"cell {i} did not fail: {nb.cells[i].outputs}"
-        return " ".join(" ".join(errors[0].traceback).split())
+    shown = functools.partial(_failure_text, nb)
 
     assert "stopped with NameError" in shown(3) and "needs quotes" in shown(3)
     assert "indented inside the loop" in shown(5)
