@@ -151,16 +151,18 @@ def report(exercise: str, grade_id: str) -> tuple[str, list[str]]:
                 "Click it once, then choose Markdown in the menu at the top of the notebook that says Code (or press "
                 "M): your words are kept. Then save and run this cell again.", [])
     n = count_words(text)
-    saved = time.strftime("%H:%M", time.localtime(path.stat().st_mtime)) + " (if you wrote since, save and run this again)"
+    at = time.strftime("%H:%M", time.localtime(path.stat().st_mtime))
+    saved = f"in the notebook as last saved, at {at} (save again if you have written since)"
     if n == 0:
-        head = f"Nothing written yet in the answer cell (as saved at {saved}). {HOW_TO_WRITE}"
+        head = (f"Nothing in the answer cell of the notebook as last saved, at {at}. If you have written your answer, "
+                f"save first (Ctrl+S), then run this cell again. If not: {HOW_TO_WRITE}")
     elif n < low:
-        head = (f"{n} words as saved at {saved}: the question asks for {low:,} to {high:,}. Say more: the "
-                "questions below show what is still to do.")
+        head = (f"{n} words {saved}: the question asks for {low:,} to {high:,}. Say more: the questions below show "
+                "what is still to do.")
     elif n > high:
-        head = f"{n:,} words as saved at {saved}: the question asks for {low:,} to {high:,}. Cut to the point."
+        head = f"{n:,} words {saved}: the question asks for {low:,} to {high:,}. Cut to the point."
     else:
-        head = f"{n:,} words as saved at {saved}: within the {low:,} to {high:,} asked."
+        head = f"{n:,} words {saved}: within the {low:,} to {high:,} asked."
     return head, [*essay.asks]
 
 

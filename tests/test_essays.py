@@ -80,7 +80,8 @@ def test_a_short_answer_is_told_the_range_and_what_to_check(tmp_path, monkeypatc
 def test_the_placeholder_is_not_counted(tmp_path, monkeypatch):
     _saved(tmp_path, monkeypatch, _with_answer("YOUR ANSWER HERE"))
     head, _ = essays.report("ex03", "q5_answer")
-    assert head.startswith("Nothing written yet") and "click inside its box" in head
+    assert head.startswith("Nothing in the answer cell of the notebook as last saved") and "save first" in head \
+        and "click inside its box" in head
 
 
 def test_an_answer_in_range(tmp_path, monkeypatch):
