@@ -779,6 +779,11 @@ def test_lesson_03_checkpoint_and_exercise_03_answered_wrong_first(lab, page, sh
         page, "03.2", 'death_share_1937 = 44.7\n\ncheck("03.2", death_share_1937)',
         'row = repression.set_index("year").loc[1937]\n'
         'death_share_1937 = row["death_sentences"] / row["convicted"]\n\ncheck("03.2", death_share_1937)', "a percentage")
+    # a historian's number, written with thousands separators: Python reads two values, and the check says why
+    i = _run_cell(page, 'check("03.4"', 'times_first_limit = 387,000 / 75,950\n\ncheck("03.4", times_first_limit)')
+    _wait_for(page, lambda: "not 387,000" in " ".join(_cell_output(page, i).split()), "the thousands-separator message")
+    _run_cell(page, 'check("03.4"', 'times_first_limit = 387000 / 75950\n\ncheck("03.4", times_first_limit)')
+    _wait_for(page, lambda: _cell_output(page, i).startswith("Yes"), "'Yes' for the number written the Python way")
     # the fraction upside down
     _exercise_wrong_then_right(
         page, base, shots, "ex03", "def death_share(table, year):",
@@ -923,3 +928,54 @@ def test_lesson_05_network_ledger_and_earlier_position_in_jupyterlab(lab, page, 
     page.locator(".mh-ledger").first.screenshot(path=str(shots / "lesson05_ledger.png"))
     assert_accessible(page, "05")
     assert errors == 0, "the lesson wrote to stderr while running"
+
+
+JS_CELLS = """(gid) => { const nb = window.jupyterapp.shell.currentWidget.content;
+    const cells = nb.widgets.map(c => ({type: c.model.type, gid: ((c.model.getMetadata('nbgrader') || {}).grade_id) || null,
+                                        source: c.model.sharedModel.getSource()}));
+    return {cells, index: cells.findIndex(c => c.gid === gid), mode: nb.mode}; }"""
+
+
+@pytest.mark.parametrize("exercise,grade_id", [("ex00", "q5_answer"), ("ex01", "q5_answer"), ("ex02", "q5_answer"),
+                                               ("ex03", "q5_answer"), ("ex04", "q4_answer"), ("ex05", "q4_answer")])
+def test_a_written_answer_typed_the_way_a_novice_types(lab, page, shots, exercise, grade_id):
+    """Issue 24 item 1: a learner clicks the written answer once and types. The letters go to JupyterLab as shortcuts
+    (cells added, a type changed); Edit > Undo Cell Operation, as the question and the check say, puts the notebook
+    back. Then the way the question says: double-click, click inside the box, type, Shift+Enter, save, and the check
+    under the answer counts the words."""
+    _open_and_run(page, base=lab[0], notebook=f"{exercise}.ipynb", folder=f"exercises/{exercise}", run=False)
+    before = page.evaluate(JS_CELLS, grade_id)
+    i = before["index"]
+    assert i >= 0 and before["cells"][i]["type"] == "markdown"
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(i)
+    cell.scroll_into_view_if_needed()
+    cell.click()  # once: the cell is selected, in command mode, with no cursor in it
+    page.keyboard.press("Escape")
+    page.keyboard.type("bay")  # b adds a cell below, a one above, y makes a cell a code cell: a novice's first word
+    _wait_for(page, lambda: len(page.evaluate(JS_CELLS, grade_id)["cells"]) > len(before["cells"]), "the stray cells")
+    for _ in range(6):  # Edit > Undo Cell Operation, as often as it takes
+        if page.evaluate(JS_CELLS, grade_id)["cells"] == before["cells"]:
+            break
+        page.evaluate("window.jupyterapp.commands.execute('notebook:undo-cell-action')")
+        page.wait_for_timeout(300)
+    assert page.evaluate(JS_CELLS, grade_id)["cells"] == before["cells"], "Undo did not put the notebook back"
+
+    # the way the question says
+    cell.scroll_into_view_if_needed()
+    cell.dblclick()
+    editor = cell.locator(".cm-content")
+    editor.wait_for(timeout=10_000)
+    editor.click()
+    page.keyboard.press("Control+a")
+    words = "The lists were signed at the top, and the killing was done below by many hands."
+    page.keyboard.type(words)
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Control+s")
+    _wait_for(page, lambda: not page.evaluate("window.jupyterapp.shell.currentWidget.context.model.dirty"), "the save")
+    after = page.evaluate(JS_CELLS, grade_id)
+    assert after["cells"][i]["source"] == words and after["cells"][i]["type"] == "markdown"
+    j = _run_cell(page, f'essays.check("{exercise}", "{grade_id}")')
+    _wait_for(page, lambda: f"{len(words.split())} words in the notebook as last saved" in _cell_output(page, j),
+              "the word count of the saved answer")
+    page.locator(".jp-Notebook .jp-Cell").nth(j).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"{exercise}_written_answer.png"))
