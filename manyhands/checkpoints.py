@@ -198,7 +198,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         turn="write the function `overstatement(official, revised)` in the cell above: replace `return None` with "
              "`return` and the formula, then run that cell and this one.",
         hint="the percentage by which the official figure exceeds the revised one is "
-             "(official - revised) / revised * 100. Give it back with return, not print.",
+             "(official - revised) / revised * 100.",
         praise=lambda k: "your function gives back the percentage, so other code can use it: for 1933, "
                          f"{k[0][0]:.1f} %.",
         kinds=(object,),
@@ -758,7 +758,7 @@ def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) ->
     name = cp.blanks[0]
     last = feedback._LAST_CELL.get("error")
     if isinstance(last, SyntaxError):
-        return Message("no", f"the cell above has a {type(last).__name__} (line {last.lineno}: {last.msg}), so Python did "
+        return Message("no", f"the cell above has {feedback._a(type(last).__name__)} (line {last.lineno}: {last.msg}), so Python did "
                              "not run it and this check would test your previous version. Fix that line, run that "
                              "cell again, then run this check.", checkpoint)
     if not callable(func):
@@ -785,7 +785,16 @@ def _evaluate_function(checkpoint: str, cp: Checkpoint, func, expected: list) ->
         if " inside the loop" in slip:  # the loop stops in its first round: say so before the formula
             return Message("no", slip, checkpoint)
         tried = ", ".join(f"{name}{a if len(a) > 1 else '(' + repr(a[0]) + ')'}" for a in wrong)
-        return Message("no", f"not yet right for {tried}: {cp.hint}", checkpoint)
+        pairs = [(r, e) for args, r, e in zip(cp.calls, results, expected) if args in wrong]
+        if all(isinstance(r, (int, float)) and isinstance(e, (int, float)) and e and _close(r * 100, e, cp.tolerance)
+               for r, e in pairs):  # every answer a hundred times too small: a share where a percentage is asked
+            return Message("no", f"{tried} gives a share, 100 times smaller than the percentage asked: multiply by "
+                                 "100.", checkpoint)
+        if len({repr(r) for r, _ in pairs}) == 1 and len({repr(e) for _, e in pairs}) > 1:
+            return Message("no", f"{tried} all give the same answer, whatever figures they receive: your function "
+                                 "must compute from its arguments (its names in the brackets after def), not from "
+                                 "numbers typed in.", checkpoint)
+        return Message("no", f"the answer is not yet right for {tried}: {cp.hint}", checkpoint)
     return Message("yes", cp.praise((expected,)), checkpoint)
 
 

@@ -409,3 +409,14 @@ def test_the_retake_s_lesson_slips_are_named():
     assert "`summary`" in words and "column actor" in words and "`documents`" not in words, words
     shown = checkpoints.evaluate("03.4", 445_000 / 75_950).text
     assert "high end" in shown and "387,000" in shown, shown
+
+
+def test_primer_checkpoint_2_names_a_share_and_typed_in_numbers():
+    """Novice retake (nov2a): a share instead of a percentage, or the 1933 figures typed into the formula, were told
+    "Not yet: not yet right … Give it back with return, not print", to a learner who had used return."""
+    from manyhands import checkpoints
+
+    share = checkpoints.evaluate("P.2", lambda official, revised: (official - revised) / revised).text
+    assert "100 times smaller" in share and "print" not in share, share
+    typed = checkpoints.evaluate("P.2", lambda official, revised: (89.8 - 68.4) / 68.4 * 100).text
+    assert "same answer, whatever figures" in typed and "print" not in typed, typed
