@@ -681,6 +681,24 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
     return result
 
 
+def percentage_slip(result, base: float, other: float, base_name: str, other_name: str) -> str:
+    """For a percentage of ``other`` over ``base`` that is not right: the usual slip it matches, named without giving
+    the formula ('' when none matches).  The check knows the two figures it asked about; the learner does not see it."""
+    if not isinstance(result, numbers.Real) or not base or not other:
+        return ""
+    slips = (((other - base) / base, "That is a share, 100 times smaller than a percentage: multiply by 100."),
+             ((other - base) / other * 100, f"You divided by the {other_name}; a percentage is taken of its base, "
+                                            f"here the {base_name}."),
+             ((base - other) / base * 100, f"The sign is the wrong way round: take the {base_name} from the "
+                                           f"{other_name}, not the other way."),
+             (other - base, f"That is the difference itself, in the table's units; the question asks what share of the "
+                            f"{base_name} it is, as a percentage."))
+    for value, words in slips:
+        if math.isclose(float(result), value, rel_tol=1e-3, abs_tol=1e-6):
+            return words
+    return ""
+
+
 def expect(ok: bool, message: str) -> None:
     """Fail with ``message`` (plain English, never the answer) unless ``ok``."""
     if not ok:

@@ -579,3 +579,23 @@ def test_in_jupyterlab_an_unanswered_top_level_stub_does_not_stop_run_all(capsys
     assert namespace["before"] == 1 and "after" not in namespace
     inside = "def f():\n    raise NotImplementedError()\n"  # a function's stub is left alone: calling f raises
     assert feedback._keep_going(inside.splitlines(keepends=True)) == inside.splitlines(keepends=True)
+
+
+def test_a_percentage_check_names_the_slip_not_the_formula():
+    """Novice retake (nov2a): ex01 Q1 and ex02 Q2's first wrong answer printed the formula the question asks for."""
+    from manyhands import data
+    from manyhands.checks import ex01, ex02
+
+    ns = {"harvest": data.load("grain_harvest")}
+    exec("def overstatement(harvest, year):\n    row = harvest.set_index('year').loc[year]\n"
+         "    return float((row['harvest_official_mt'] - row['harvest_revised_mt']) / row['harvest_official_mt'] * 100)", ns)
+    with pytest.raises(feedback.AnswerError) as err:
+        ex02.q2(ns)
+    assert "You divided by the official figure" in str(err.value) and "* 100" not in str(err.value)
+    ns = {"membership": data.load("party_membership"), "pd": pd}
+    exec("def growth(table, start, end, column='members'):\n    v = table.set_index('congress')[column]\n"
+         "    if pd.isna(v.get(start)) or pd.isna(v.get(end)):\n        return None\n"
+         "    return float((v.loc[end] - v.loc[start]) / v.loc[start])", ns)
+    with pytest.raises(feedback.AnswerError) as err:
+        ex01.q1(ns)
+    assert "100 times smaller" in str(err.value) and "later - earlier" not in str(err.value)

@@ -11,10 +11,12 @@ def q1(ns) -> None:
     growth = ns.get("growth")
     result = feedback.call(feedback.defined(ns, "growth"), membership, 15, 17, name="growth")
     feedback.check_type(result, float, "growth(membership, 15, 17)", example="50.0 for a rise of a half")
+    members = membership.set_index("congress")["members"]
+    slip = feedback.percentage_slip(result, float(members.loc[15]), float(members.loc[17]),
+                                    "earlier congress's figure", "later congress's figure")
     feedback.check_digest(
         round(result, 1), "4cd7abab538e728cd8ab100c41a8c11e92bf03f7cf5bd4e04b75807a7b14cfb9", "growth(membership, 15, 17)",
-        hint="A percentage change is (later - earlier) / earlier * 100; check you took the later congress's figure "
-        "first and multiplied by 100.",
+        hint=slip or "A growth is measured against where it started, and given as a percentage.",
         decimals=1,
     )
     feedback.expect(

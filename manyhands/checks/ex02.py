@@ -26,9 +26,12 @@ def q2(ns) -> None:
     overstatement = ns.get("overstatement")
     result = feedback.call(feedback.defined(ns, "overstatement"), harvest, 1933, name="overstatement")
     feedback.check_type(result, float, "overstatement(harvest, 1933)", example="50.0 for half as large again")
+    row = harvest.set_index("year").loc[1933]
+    slip = feedback.percentage_slip(result, float(row["harvest_revised_mt"]), float(row["harvest_official_mt"]),
+                                    "revised figure", "official figure")
     feedback.check_digest(
         round(result, 1), "0075f61ca8dae57be7eeabb98330881fa5add4224e89f3d5753b1f610ca3f926", "overstatement(harvest, 1933)",
-        hint="The base of the percentage is the revised figure: (official - revised) / revised * 100.",
+        hint=slip or "Ask which figure the official one is measured against: that one is the base of the percentage.",
         decimals=1,
     )
     shuffled = harvest.iloc[::-1].reset_index(drop=True)   # the same rows, last year first
