@@ -442,8 +442,8 @@ def _alarm(_signum, _frame):
 def _text_column_hint(exc: Exception) -> str:
     text = str(exc)
     if isinstance(exc, ValueError) and "truth value of a Series is ambiguous" in text:
-        return (" Between two True/False columns use & instead of `and` (and | instead of `or`), with each "
-                "condition in its own brackets.")
+        return (" Between two True/False columns use & instead of `and` (and | instead of `or`, ~ in front of a "
+                "column instead of `not`), with each condition in its own brackets.")
     if isinstance(exc, TypeError) and "unsupported operand type(s) for &" in text:
         return " Put each condition in its own brackets before joining them with &."
     if "NAType" in text or "NaN" in text:
@@ -645,8 +645,9 @@ def call(func, *args, name: str | None = None, seconds: float = 10, none_ok: boo
         raise
     except Exception as exc:  # the learner's code failed: say how, without a wall of traceback
         close = _column_suggestion(exc, [*args, *kwargs.values()]) or _row_value_hint(exc, [*args, *kwargs.values()])
+        said = str(exc).split(". Use a.empty")[0]  # pandas' own advice (a.any(), a.all()) leads a novice astray
         raise AnswerError(
-            f"{_call_text(label, args, kwargs)} raised {type(exc).__name__}: {str(exc).rstrip('.')}."
+            f"{_call_text(label, args, kwargs)} raised {type(exc).__name__}: {said.rstrip('.')}."
             + (close or f"{_text_column_hint(exc)} Test it on the data in a cell of your own to find the line that fails.")
         ) from None
     finally:
