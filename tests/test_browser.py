@@ -742,6 +742,18 @@ def test_lesson_03_widgets_respond_in_jupyterlab(lab, page, shots):
     assert "times the first ones" in page.locator(".mh-quota-summary").inner_text()
     assert_text_fits(page, chart, when="after raising fear")
     page.screenshot(path=str(shots / "lesson03_quota.png"))
+    # the model at its extremes (issue 24, item 12): every slider at its end; the chart stops at 100 times and the
+    # summary says that past it the model describes nothing the documents show
+    for name in ("zeal", "fear", "rounds"):
+        handle = page.locator(f".mh-quota-{name} .noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        page.keyboard.press("End")
+    _wait_for(page, lambda: "describes nothing the documents show" in page.locator(".mh-quota-summary").inner_text(),
+              "the summary to say where the model stops meaning anything")
+    assert max(_figure(page, chart)["data"][0]["y"]) <= 100, "the chart should stop at 100 times the first limits"
+    assert_text_fits(page, chart, when="with every slider at its end")
+    page.screenshot(path=str(shots / "lesson03_quota_extremes.png"))
     assert_accessible(page, "03")
     assert errors == 0, "the lesson wrote to stderr while running"
 
