@@ -64,6 +64,7 @@ def _per_user(spawner):
         spawner.environment["JUPYTER_CONFIG_PATH"] = str(ROOT / "learner-config")
     else:
         spawner.environment["NBGRADER_COURSE_ROOT"] = str(ROOT / "course")
+        spawner.environment["MANYHANDS_EXCHANGE"] = str(ROOT / "exchange")  # read by the course's nbgrader_config.py
 
 
 c.Spawner.pre_spawn_hook = _per_user
@@ -77,7 +78,8 @@ c.JupyterHub.services = [{
                 f"--Exchange.root={ROOT / 'exchange'}"],
     "user": INSTRUCTOR,
     "cwd": str(ROOT / "course"),
-    "environment": {"MANYHANDS_DATA": str(ROOT / "datasets"), "PATH": _PATH, "HOME": pwd.getpwnam(INSTRUCTOR).pw_dir},
+    "environment": {"MANYHANDS_DATA": str(ROOT / "datasets"), "MANYHANDS_EXCHANGE": str(ROOT / "exchange"), "PATH": _PATH,
+                    "HOME": pwd.getpwnam(INSTRUCTOR).pw_dir},
     "oauth_no_confirm": True,
 }]
 c.JupyterHub.load_roles = [

@@ -10,6 +10,11 @@ c.CourseDirectory.course_id = "manyhands"
 import os  # noqa: E402
 
 c.CourseDirectory.db_url = os.environ.get("MANYHANDS_DB_URL") or "sqlite:///" + c.CourseDirectory.root + "/gradebook.db"
+# On the course's hub the exchange is named here, from the environment the hub gives the instructor's server and the
+# Formgrader: nbgrader's Formgrader does not take --Exchange.root from its command line, and a machine's
+# /etc/jupyter may name another exchange (a hub's usual setting), which would show every release as a draft.
+if os.environ.get("MANYHANDS_EXCHANGE"):
+    c.Exchange.root = os.environ["MANYHANDS_EXCHANGE"]
 
 # Who may fetch and submit is decided by the exchange folder's Unix permissions, not by JupyterHub's groups: a
 # machine whose /etc/jupyter names nbgrader's JupyterHubAuthPlugin (a hub's usual setting) would otherwise break
