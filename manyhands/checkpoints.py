@@ -834,7 +834,7 @@ def explain_error(etype, evalue, names: dict | None = None) -> str | None:
             return named[0]
         return ("a method was used without its brackets, such as .tolist instead of .tolist(): a method runs only "
                 "with brackets. Add () after the method's name.")
-    placed = _value_not_label(evalue, names or {}) if etype is KeyError else None
+    placed = feedback.value_not_label(evalue, names or {}) if etype is KeyError else None
     if placed:
         table, column, key = placed
         shown = f'"{key}"' if isinstance(key, str) else repr(key)
@@ -856,29 +856,6 @@ def explain_error(etype, evalue, names: dict | None = None) -> str | None:
         word = text.split("'")[1] if text.count("'") >= 2 else ""
         return (f"Python does not know the name {word!r}. If you meant a piece of text or a letter, put it in quotes, "
                 f"such as \"{word}\"; if you meant a table or a variable, run the cells above first.")
-    return None
-
-
-def _value_not_label(evalue, names: dict):
-    """For a KeyError whose key is not a row label of a table on the failing line but a value in one of its
-    columns (``summary.loc["Stalin", ...]`` where the names stand in the column actor): (table, column, key)."""
-    if not evalue.args or isinstance(evalue.args[0], tuple):
-        return None
-    key = evalue.args[0]
-    for table_name, table in names.items():
-        if type(table).__name__ != "DataFrame" or key in table.columns:
-            continue
-        try:
-            if key in table.index:
-                continue
-        except TypeError:
-            continue
-        for column in table.columns:
-            try:
-                if (table[column] == key).any():
-                    return table_name, str(column), key
-            except (TypeError, ValueError):
-                continue
     return None
 
 

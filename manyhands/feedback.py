@@ -470,21 +470,38 @@ def _row_value_hint(exc: Exception, tables: Iterable) -> str:
     rows numbered 0, 1, 2 …): say so, and name that column."""
     if not (isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str)):
         return ""
-    key = exc.args[0]
-    for table in tables:
-        if type(table).__name__ != "DataFrame" or key in table.index:
+    placed = value_not_label(exc, {str(k): t for k, t in enumerate(tables)})
+    if placed is None:
+        return ""
+    _, column, key = placed
+    return (f' There is no row labelled "{key}": the rows of this table are numbered 0, 1, 2 …, and '
+            f'"{key}" is a value in its column {column}. Make that column the row labels first, '
+            f'table.set_index("{column}"), then use .loc; or keep the rows whose {column} is the value '
+            "your function is given.")
+
+
+def value_not_label(evalue, names: Mapping):
+    """For a KeyError whose key is not a row label of one of the named tables but a value in one of its columns
+    (``summary.loc["Stalin", ...]`` where the names stand in the column actor): (table's name, column, key), or None.
+    Used by the lessons' error messages and by ``call``'s."""
+    if not evalue.args or isinstance(evalue.args[0], tuple):
+        return None
+    key = evalue.args[0]
+    for table_name, table in names.items():
+        if type(table).__name__ != "DataFrame" or key in table.columns:
+            continue
+        try:
+            if key in table.index:
+                continue
+        except TypeError:
             continue
         for column in table.columns:
             try:
-                found = bool((table[column] == key).any())
-            except Exception:  # noqa: BLE001 - a column that cannot be compared with text holds no such value
-                found = False
-            if found:
-                return (f' There is no row labelled "{key}": the rows of this table are numbered 0, 1, 2 …, and '
-                        f'"{key}" is a value in its column {column}. Make that column the row labels first, '
-                        f'table.set_index("{column}"), then use .loc; or keep the rows whose {column} is the value '
-                        "your function is given.")
-    return ""
+                if (table[column] == key).any():
+                    return table_name, str(column), key
+            except (TypeError, ValueError):
+                continue
+    return None
 
 
 def column_suggestion(key, tables: Iterable) -> str:
@@ -581,6 +598,13 @@ def is_skeleton(func) -> bool:
     return all(isinstance(n, ast.Pass) or (isinstance(n, ast.Return) and not _gives_back(n)) for n in body)
 
 
+def _prints(tree) -> bool:
+    """Whether a function's own lines call ``print``."""
+    import ast
+
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print" for n in ast.walk(tree))
+
+
 def slip_in(func, label: str = "") -> str:
     """The likely slip of a function that gave back nothing (or an empty list), named from its own lines, or '':
     a ``return`` standing directly in a loop's body, so the loop stops in its first round; ``print`` where
@@ -601,8 +625,7 @@ def slip_in(func, label: str = "") -> str:
                         f"that line out of the loop: line it up with `{'for' if isinstance(loop, ast.For) else 'while'}`, "
                         "so that it runs once the loop has finished.")
     returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
-    prints = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
-                 for n in ast.walk(tree))
+    prints = _prints(tree)
     if not any(_gives_back(n) for n in returns) and prints:
         return (f"`{label}` shows its result with `print` but gives nothing back: `print` only shows a value on the "
                 "screen. Write `return` instead of `print`, so that the check (and any other code) receives the value.")
@@ -710,14 +733,11 @@ def slip_behind(func, message: str, label: str = "") -> str:
     """What a failed check's ``message`` cannot see in the learner's function, named first: a ``return`` standing
     inside a loop (the function answers from the first row only), or values printed, not kept, where the function
     gave back something empty.  '' when neither is there (or the function's source is not at hand)."""
-    import ast
-
     slip = slip_in(func, label)
     if " inside the loop" in slip:
         return slip
     tree = _function_tree(func)
-    prints = tree is not None and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
-                                      for n in ast.walk(tree))
+    prints = tree is not None and _prints(tree)
     if prints and any(words in message for words in ("gave back an empty", "has nothing for")):
         return (f"`{label or tree.name}` prints values: `print` shows a value on the screen but does not keep it. "
                 "Store each value in what your function gives back (for a dictionary, counts[key] = value), and "

@@ -66,11 +66,16 @@ def _env_for(user: str) -> dict:
     return env
 
 
+def _user_argv(user: str, env: dict, *cmd: str) -> list[str]:
+    """``cmd`` run as the Unix user, with only ``env`` (the environment the hub gives their server)."""
+    return ["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *cmd]
+
+
 def as_user(user: str, *cmd: str, cwd: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run a command as the Unix user, with the environment the hub gives their server (as in a hub terminal)."""
     env = _env_for(user)
-    proc = subprocess.run(["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *cmd],
-                          cwd=cwd or env["HOME"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(_user_argv(user, env, *cmd), cwd=cwd or env["HOME"], capture_output=True, text=True,
+                          timeout=600)
     if check and proc.returncode != 0:
         logs = sorted(HUB.glob("course/autograded/*/.*.nbgrader.log"))
         extra = "".join(f"\n--- {log}:\n{log.read_text()[-2500:]}" for log in logs[:1])
@@ -207,8 +212,8 @@ def round_trip(hub):
     # and keeps doing so in a loop while the instructor collects: a check of inbound followed by a collect from
     # inbound would let a forgery written in between through; the course collects from a verified private copy
     env = _env_for("mhtest-ada")
-    loop = subprocess.Popen(["runuser", "-u", "mhtest-ada", "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()],
-                             "sh", "-c", f"while true; do nbgrader submit {A} --student=mhtest-ben; done"],
+    loop = subprocess.Popen(_user_argv("mhtest-ada", env, "sh", "-c",
+                                       f"while true; do nbgrader submit {A} --student=mhtest-ben; done"),
                             cwd=env["HOME"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         time.sleep(3)
